@@ -1,0 +1,35 @@
+# The two commands a fresh machine needs:
+#   make run    set up everything and serve the kiosk at http://127.0.0.1:8080
+#   make test   set up everything and run the whole test suite (unit, views, real browser)
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup translations extract-messages clean
+
+run: setup
+	$(BIN)/python -m kiosk.serve
+
+test: setup
+	scripts/install-system-packages.sh test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(BIN)/.installed translations
+
+$(BIN)/.installed: pyproject.toml scripts/install-system-packages.sh
+	scripts/install-system-packages.sh run
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --domain messages --directory locales --statistics
+
+# For developers: gather new strings from code and templates into every language's .po.
+extract-messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o locales/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --omit-header
+
+clean:
+	rm -rf $(VENV) locales/*/LC_MESSAGES/messages.mo

@@ -1,0 +1,65 @@
+"""One-stop service kiosk: life-event packages, one form, one set of documents.
+
+`create_app()` reads kiosk.ini, builds the services once and hangs them on the app;
+blueprints reach them through `kiosk.web.services()`.
+"""
+import secrets
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import commands, i18n, pages
+from .catalogue import Catalogue, load_catalogue
+from .sessions import SQLiteSessionInterface
+from .settings import Settings, load_settings
+from .store import Store
+from .views import journey, packages, preferences
+
+MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
+
+
+@dataclass
+class Services:
+    settings: Settings
+    catalogue: Catalogue
+    store: Store
+
+
+def create_app(test_config=None):
+    """Build the kiosk app; `test_config` may hold Flask keys and "KIOSK_OVERRIDES"."""
+    test_config = dict(test_config or {})
+    settings = load_settings(overrides=test_config.pop("KIOSK_OVERRIDES", None))
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.update(
+        KIOSK_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key or _stored_secret(settings),
+        MAX_CONTENT_LENGTH=MAX_POST_BYTES,
+        WTF_CSRF_TIME_LIMIT=None,  # the session's idle timeout already limits a token's life
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(test_config)
+
+    store = Store(settings.database_path)
+    app.extensions["kiosk"] = Services(settings, load_catalogue(settings.catalogue_path), store)
+    app.session_interface = SQLiteSessionInterface(
+        store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
+
+    i18n.init_app(app)
+    CSRFProtect(app)
+    pages.init_app(app)
+    app.register_blueprint(packages.bp)
+    app.register_blueprint(journey.bp)
+    app.register_blueprint(preferences.bp)
+    commands.init_app(app)
+    return app
+
+
+def _stored_secret(settings):
+    """A secret kept beside the database, made on first start (kiosk.ini left it empty)."""
+    path = settings.database_path.parent / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

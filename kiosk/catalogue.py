@@ -1,0 +1,409 @@
+"""The package catalogue: load the operator's TOML file, check it, answer questions about it.
+
+The catalogue is data, not code: launching a new package is an edit of the file named in
+kiosk.ini. Every mistake found stops start-up with a CatalogueError naming the package
+or item (or other entry) and the field. No Flask here.
+"""
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CatalogueError
+from .settings import LANGUAGES
+
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,40}")
+FIELD_TYPES = ("text", "name", "date", "choice", "id_type", "id_number", "phone",
+               "address", "email", "number")
+# Longest answer accepted when the catalogue does not say; longer posts are refused.
+DEFAULT_MAX_LENGTH = {"text": 100, "name": 50, "address": 200, "email": 254,
+                      "id_number": 30, "phone": 30, "number": 12, "date": 10,
+                      "choice": 41, "id_type": 41}
+ICONS = ("shop", "baby", "retire", "hire", "card", "school", "move", "change", "home", "health")
+CUSTOM_PACKAGE = "build_your_own"
+
+
+class Text(dict):
+    """A text in every kiosk language: {"zh": ..., "en": ..., "ko": ...}."""
+
+    def in_language(self, language):
+        return self.get(language) or self["zh"]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    order: int
+    title: Text
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    order: int
+    title: Text
+
+
+@dataclass(frozen=True)
+class Department:
+    key: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    title: Text
+    hint: Text | None
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: Text
+    hint: Text | None
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    section: str
+    order: int
+    type: str
+    label: Text
+    hint: Text | None
+    required: bool
+    max_length: int
+    options: tuple = ()
+    id_type_field: str | None = None
+    date_range: str = "any"
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class EligibilityRule:
+    question: str
+    eligible_answer: bool
+    explanation: Text
+    instead: Text
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    title: Text
+    summary: Text
+    category: str
+    department: str
+    time_limit_days: int
+    fee_yuan: float
+    online: bool
+    no_meeting: bool
+    documents: tuple
+    fields: tuple
+    eligibility: tuple = ()
+
+
+@dataclass(frozen=True)
+class PackageItem:
+    item: str
+    required: bool
+    reason: Text | None
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Package:
+    key: str
+    title: Text
+    summary: Text
+    order: int
+    icon: str
+    aliases: dict
+    items: tuple
+
+    def default_items(self):
+        """Item keys a resident starts with: the required ones and pre-selected optional ones."""
+        return [entry.item for entry in self.items if entry.required or entry.selected]
+
+    def entry(self, item_key):
+        return next((entry for entry in self.items if entry.item == item_key), None)
+
+
+@dataclass
+class Catalogue:
+    meta: dict
+    sections: dict
+    categories: dict
+    departments: dict
+    documents: dict
+    questions: dict
+    fields: dict
+    items: dict
+    packages: dict = field(default_factory=dict)
+
+    def packages_in_order(self):
+        return sorted(self.packages.values(), key=lambda package: (package.order, package.key))
+
+    def items_by_category(self):
+        """[(category, [items])] in category order, items by title key for a stable list."""
+        grouped = []
+        for category in sorted(self.categories.values(), key=lambda c: (c.order, c.key)):
+            members = [item for item in self.items.values() if item.category == category.key]
+            if members:
+                grouped.append((category, members))
+        return grouped
+
+    def form_fields(self, item_keys):
+        """The one form: every field the items need, each once, in section then field order.
+
+        An ID number brings its "which kind of ID" field along even if no item lists it.
+        """
+        keys = {key for item_key in item_keys for key in self.items[item_key].fields}
+        keys |= {self.fields[key].id_type_field for key in keys if self.fields[key].id_type_field}
+        return sorted((self.fields[key] for key in keys), key=self._field_position)
+
+    def _field_position(self, form_field):
+        section = self.sections[form_field.section]
+        return (section.order, section.key, form_field.order, form_field.key)
+
+    def documents_for(self, item_keys):
+        """The one set of documents: each document once, in the order items first need it."""
+        seen = {}
+        for item_key in item_keys:
+            for document_key in self.items[item_key].documents:
+                seen.setdefault(document_key, self.documents[document_key])
+        return list(seen.values())
+
+    def questions_for(self, item_keys):
+        """The yes/no eligibility questions the items ask, each once."""
+        seen = {}
+        for item_key in item_keys:
+            for rule in self.items[item_key].eligibility:
+                seen.setdefault(rule.question, self.questions[rule.question])
+        return list(seen.values())
+
+    def longest_days(self, item_keys):
+        return max((self.items[key].time_limit_days for key in item_keys), default=0)
+
+    def total_fee(self, item_keys):
+        return sum(self.items[key].fee_yuan for key in item_keys)
+
+    def all_without_visit(self, item_keys):
+        """True when every item can be applied for online with no in-person meeting."""
+        return bool(item_keys) and all(
+            self.items[key].online and self.items[key].no_meeting for key in item_keys)
+
+
+def load_catalogue(path):
+    """Read and check the catalogue file; raise CatalogueError naming what is wrong."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: the catalogue file does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path}: not valid TOML: {error}") from None
+    return _Checker(raw, path).catalogue()
+
+
+class _Checker:
+    """Turns the raw TOML tables into checked dataclasses, one entry at a time."""
+
+    def __init__(self, raw, path):
+        self.raw = raw
+        self.path = path
+
+    def fail(self, where, name, problem):
+        raise CatalogueError(f"{self.path}: {where}: field \"{name}\" {problem}")
+
+    def table(self, name, required=True):
+        table = self.raw.get(name)
+        if table is None and not required:
+            return {}
+        if not isinstance(table, dict) or not table:
+            raise CatalogueError(f"{self.path}: the [{name}] table is missing or empty")
+        for key in table:
+            if not KEY_PATTERN.fullmatch(key):
+                raise CatalogueError(
+                    f"{self.path}: [{name}] key {key!r} must be lower-case letters, digits "
+                    "and _ (2 to 41 characters, starting with a letter)")
+        return table
+
+    def entries(self, table_name, kind, build):
+        return {key: build(key, Entry(self, f'{kind} "{key}"', value))
+                for key, value in self.table(table_name).items()}
+
+    def catalogue(self):
+        sections = self.entries("sections", "section", lambda key, e: Section(
+            key, e.integer("order"), e.text("title")))
+        categories = self.entries("categories", "category", lambda key, e: Category(
+            key, e.integer("order"), e.text("title")))
+        departments = self.entries("departments", "department", lambda key, e: Department(
+            key, e.text("title")))
+        documents = self.entries("documents", "document", lambda key, e: Document(
+            key, e.text("title"), e.text("hint", required=False)))
+        questions = self.entries("questions", "question", lambda key, e: Question(
+            key, e.text("text"), e.text("hint", required=False)))
+        fields = self.entries("fields", "form field", lambda key, e: e.form_field(key, sections))
+        for form_field in fields.values():
+            if form_field.id_type_field:
+                target = fields.get(form_field.id_type_field)
+                if target is None or target.type != "id_type":
+                    self.fail(f'form field "{form_field.key}"', "id_type_field",
+                              f"must name a field of type id_type, not {form_field.id_type_field!r}")
+        refs = {"category": categories, "department": departments, "documents": documents,
+                "fields": fields, "question": questions}
+        items = self.entries("items", "item", lambda key, e: e.item(key, refs))
+        packages = self.entries("packages", "package", lambda key, e: e.package(key, items))
+        if CUSTOM_PACKAGE in packages:
+            self.fail(f'package "{CUSTOM_PACKAGE}"', "key", "is reserved for build-your-own")
+        return Catalogue(dict(self.raw.get("meta", {})), sections, categories, departments,
+                         documents, questions, fields, items, packages)
+
+
+class Entry:
+    """One table entry being checked; every failure names the entry and the field."""
+
+    def __init__(self, checker, where, values):
+        if not isinstance(values, dict):
+            checker.fail(where, "(entry)", "must be a table")
+        self.checker = checker
+        self.where = where
+        self.values = values
+
+    def fail(self, name, problem):
+        self.checker.fail(self.where, name, problem)
+
+    def get(self, name, kind, required=True, default=None):
+        if name not in self.values:
+            if required:
+                self.fail(name, "is missing")
+            return default
+        value = self.values[name]
+        # bool is a subclass of int in Python; a number field must not accept true/false.
+        if not isinstance(value, kind) or (kind in (int, (int, float)) and isinstance(value, bool)):
+            self.fail(name, f"has the wrong type ({type(value).__name__})")
+        return value
+
+    def integer(self, name, required=True, default=None):
+        return self.get(name, int, required, default)
+
+    def boolean(self, name, required=True, default=False):
+        return self.get(name, bool, required, default)
+
+    def text(self, name, required=True, where=None):
+        value = self.get(name, dict, required)
+        if value is None:
+            return None
+        return self.localized(value, name)
+
+    def localized(self, value, name):
+        if not isinstance(value, dict):
+            self.fail(name, "must be a table of zh, en and ko texts")
+        for language in LANGUAGES:
+            text = value.get(language)
+            if not isinstance(text, str) or not text.strip():
+                self.fail(name, f"has no {language} text")
+        unknown = set(value) - set(LANGUAGES)
+        if unknown:
+            self.fail(name, f"has unknown languages: {', '.join(sorted(unknown))}")
+        return Text({language: value[language].strip() for language in LANGUAGES})
+
+    def reference(self, name, targets, required=True):
+        key = self.get(name, str, required)
+        if key is not None and key not in targets:
+            self.fail(name, f"names {key!r}, which is not in the catalogue")
+        return key
+
+    def references(self, name, targets):
+        keys = self.get(name, list)
+        for key in keys:
+            if key not in targets:
+                self.fail(name, f"names {key!r}, which is not in the catalogue")
+        if len(set(keys)) != len(keys):
+            self.fail(name, "lists an entry twice")
+        return tuple(keys)
+
+    def form_field(self, key, sections):
+        field_type = self.get("type", str)
+        if field_type not in FIELD_TYPES:
+            self.fail("type", f"must be one of {', '.join(FIELD_TYPES)}, not {field_type!r}")
+        options = ()
+        if field_type == "choice":
+            raw_options = self.get("options", list)
+            if not raw_options:
+                self.fail("options", "must list at least one option for a choice")
+            options = tuple(self.option(raw) for raw in raw_options)
+        id_type_field = self.get("id_type_field", str, required=field_type == "id_number")
+        date_range = self.get("date_range", str, required=False, default="any")
+        if date_range not in ("past", "future", "any"):
+            self.fail("date_range", "must be past, future or any")
+        max_length = self.integer("max_length", required=False,
+                                  default=DEFAULT_MAX_LENGTH[field_type])
+        if not 1 <= max_length <= 1000:
+            self.fail("max_length", "must be between 1 and 1000")
+        return FormField(
+            key=key, section=self.reference("section", sections), order=self.integer("order"),
+            type=field_type, label=self.text("label"), hint=self.text("hint", required=False),
+            required=self.boolean("required", required=False, default=True),
+            max_length=max_length, options=options, id_type_field=id_type_field,
+            date_range=date_range, minimum=self.integer("min", required=False),
+            maximum=self.integer("max", required=False))
+
+    def option(self, raw):
+        if not isinstance(raw, dict) or not KEY_PATTERN.fullmatch(str(raw.get("value", ""))):
+            self.fail("options", "needs a value (a lower-case key) and a label for each option")
+        return Option(raw["value"], self.localized(raw.get("label"), "options.label"))
+
+    def item(self, key, refs):
+        rules = []
+        for raw in self.get("eligibility", list, required=False, default=[]):
+            rule = Entry(self.checker, f"{self.where} eligibility rule", raw)
+            rules.append(EligibilityRule(
+                question=rule.reference("question", refs["question"]),
+                eligible_answer=rule.boolean("eligible_answer"),
+                explanation=rule.text("explanation"), instead=rule.text("instead")))
+        days = self.integer("time_limit_days")
+        fee = self.get("fee_yuan", (int, float))
+        if days < 0:
+            self.fail("time_limit_days", "must not be negative")
+        if fee < 0:
+            self.fail("fee_yuan", "must not be negative")
+        return Item(
+            key=key, title=self.text("title"), summary=self.text("summary"),
+            category=self.reference("category", refs["category"]),
+            department=self.reference("department", refs["department"]),
+            time_limit_days=days, fee_yuan=fee, online=self.boolean("online"),
+            no_meeting=self.boolean("no_meeting"),
+            documents=self.references("documents", refs["documents"]),
+            fields=self.references("fields", refs["fields"]), eligibility=tuple(rules))
+
+    def package(self, key, items):
+        icon = self.get("icon", str)
+        if icon not in ICONS:
+            self.fail("icon", f"must be one of {', '.join(ICONS)}, not {icon!r}")
+        entries = []
+        for raw in self.get("items", list):
+            entry = Entry(self.checker, self.where, raw)
+            item_key = entry.reference("item", items)
+            required = entry.boolean("required")
+            reason = entry.text("reason", required=not required)
+            entries.append(PackageItem(item_key, required, reason,
+                                       entry.boolean("selected", required=False)))
+        if not entries:
+            self.fail("items", "must list at least one item")
+        if len({entry.item for entry in entries}) != len(entries):
+            self.fail("items", "lists an item twice")
+        aliases = self.get("aliases", dict, required=False, default={})
+        return Package(key=key, title=self.text("title"), summary=self.text("summary"),
+                       order=self.integer("order"), icon=icon, aliases=aliases,
+                       items=tuple(entries))

@@ -1,0 +1,256 @@
+"""The resident's journey as plain data: what is chosen, asked, answered and submitted.
+
+`state` is the session's dict (kept on the server). Steps, in order: package -> builder
+-> eligibility (only when a chosen item asks) -> form -> check -> submit. No Flask here.
+"""
+from .catalogue import CUSTOM_PACKAGE
+from .errors import BadRequest, StepNotReady
+from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_number, \
+    check_number, check_phone, clean_text
+
+STEPS = ("menu", "builder", "eligibility", "form", "check")
+ACCESSIBILITY_MODES = ("large_text", "speech", "voice", "sign")
+
+
+# Choosing and shaping a package (the LEGO part).
+
+def start_package(state, catalogue, package_key):
+    """Begin (or restart) the selection with a package's default bricks; answers are kept."""
+    if package_key == CUSTOM_PACKAGE:
+        items = []
+    elif package_key in catalogue.packages:
+        items = catalogue.packages[package_key].default_items()
+    else:
+        raise BadRequest(f"unknown package {package_key!r}")
+    state.update(package=package_key, items=items, eligibility_done=False, form_done=False)
+
+
+def package_of(state, catalogue):
+    """The chosen Package, or None for build-your-own."""
+    return catalogue.packages.get(state.get("package"))
+
+
+def is_required(state, catalogue, item_key):
+    package = package_of(state, catalogue)
+    entry = package.entry(item_key) if package else None
+    return bool(entry and entry.required)
+
+
+def set_item(state, catalogue, item_key, include):
+    """Add or drop one brick. Required bricks of the package cannot be dropped."""
+    if item_key not in catalogue.items:
+        raise BadRequest(f"unknown item {item_key!r}")
+    items = list(state.get("items", []))
+    if include and item_key not in items:
+        items.append(item_key)
+    elif not include and item_key in items:
+        if is_required(state, catalogue, item_key):
+            raise BadRequest(f"item {item_key!r} is required by the package")
+        items.remove(item_key)
+    state["items"] = items
+    state["eligibility_done"] = False
+    state["form_done"] = False
+
+
+def chosen_items(state):
+    return list(state.get("items", []))
+
+
+def optional_items(state, catalogue):
+    """Items of the package a resident may switch on or off, with whether they are on."""
+    package = package_of(state, catalogue)
+    if package is None:
+        return []
+    return [(entry, entry.item in state.get("items", [])) for entry in package.items
+            if not entry.required]
+
+
+def added_items(state, catalogue):
+    """Items the resident added from the whole catalogue (not part of the package)."""
+    package = package_of(state, catalogue)
+    in_package = {entry.item for entry in package.items} if package else set()
+    return [key for key in state.get("items", []) if key not in in_package]
+
+
+# Eligibility.
+
+def needs_eligibility(state, catalogue):
+    return bool(catalogue.questions_for(chosen_items(state)))
+
+
+def record_eligibility(state, catalogue, posted):
+    """Store yes/no answers; return the keys of questions left unanswered."""
+    answers = dict(state.get("eligibility", {}))
+    missing = []
+    for question in catalogue.questions_for(chosen_items(state)):
+        value = posted.get(question.key)
+        if value in ("yes", "no"):
+            answers[question.key] = value == "yes"
+        elif value:
+            raise BadRequest(f"answer {value!r} to {question.key!r} is neither yes nor no")
+        else:
+            missing.append(question.key)
+    state["eligibility"] = answers
+    state["eligibility_done"] = not missing
+    return missing
+
+
+def keep_eligibility_draft(state, catalogue, posted):
+    """Keep yes/no answers given so far without asking for the rest (language switch)."""
+    answers = dict(state.get("eligibility", {}))
+    for question in catalogue.questions_for(chosen_items(state)):
+        if posted.get(question.key) in ("yes", "no"):
+            answers[question.key] = posted[question.key] == "yes"
+    state["eligibility"] = answers
+
+
+def ineligible(state, catalogue):
+    """[(item, rule)] for chosen items whose rule the resident's answer does not meet."""
+    answers = state.get("eligibility", {})
+    failures = []
+    for key in chosen_items(state):
+        item = catalogue.items[key]
+        for rule in item.eligibility:
+            if rule.question in answers and answers[rule.question] != rule.eligible_answer:
+                failures.append((item, rule))
+                break
+    return failures
+
+
+def items_to_submit(state, catalogue):
+    """Chosen items minus those the resident is not eligible for."""
+    left_out = {item.key for item, _ in ineligible(state, catalogue)}
+    return [key for key in chosen_items(state) if key not in left_out]
+
+
+# The one form.
+
+def form_fields(state, catalogue):
+    return catalogue.form_fields(items_to_submit(state, catalogue))
+
+
+def keep_draft(state, catalogue, posted):
+    """Keep what was typed without judging it (language switch, large text toggle)."""
+    answers = dict(state.get("answers", {}))
+    for form_field in form_fields(state, catalogue):
+        if form_field.key in posted:
+            answers[form_field.key] = posted[form_field.key][:form_field.max_length]
+    state["answers"] = answers
+
+
+def record_answers(state, catalogue, posted, today=None):
+    """Check and keep the form's answers; return {field key: error code} (empty when all good).
+
+    Everything typed is kept, even when wrong, so the resident never types it twice.
+    """
+    fields = form_fields(state, catalogue)
+    raw = {f.key: str(posted.get(f.key, ""))[:f.max_length * 4] for f in fields}
+    cleaned, errors = {}, {}
+    for form_field in fields:
+        try:
+            cleaned[form_field.key] = check_answer(form_field, raw[form_field.key], cleaned, today)
+        except Invalid as invalid:
+            errors[form_field.key] = invalid.code
+    answers = dict(state.get("answers", {}))
+    answers.update({key: cleaned.get(key, raw[key][:fields_by_key(fields)[key].max_length])
+                    for key in raw})
+    state["answers"] = answers
+    state["form_done"] = not errors
+    return errors
+
+
+def fields_by_key(fields):
+    return {form_field.key: form_field for form_field in fields}
+
+
+def check_answer(form_field, value, earlier, today=None):
+    """The cleaned answer for one field, or Invalid. `earlier` holds answers checked before."""
+    value = clean_text(value, form_field.max_length)
+    if not value:
+        if form_field.required:
+            raise Invalid("required_choice" if form_field.type in ("choice", "id_type")
+                          else "required")
+        return ""
+    if form_field.type == "choice":
+        if value not in {option.value for option in form_field.options}:
+            raise Invalid("choice")
+        return value
+    if form_field.type == "id_type":
+        if value not in ID_TYPES:
+            raise Invalid("choice")
+        return value
+    if form_field.type == "id_number":
+        return check_id_number(value, earlier.get(form_field.id_type_field), today)
+    if form_field.type == "phone":
+        return check_phone(value)
+    if form_field.type == "email":
+        return check_email(value)
+    if form_field.type == "date":
+        return check_date(value, form_field.date_range, today)
+    if form_field.type == "number":
+        return check_number(value, form_field.minimum, form_field.maximum)
+    return value
+
+
+# Where a resident may be.
+
+def require_step(state, catalogue, step):
+    """Raise StepNotReady(naming the step to go to) unless the steps before `step` are done."""
+    if step == "menu":
+        return
+    if "package" not in state:
+        raise StepNotReady("menu")
+    if step == "builder":
+        return
+    if not chosen_items(state):
+        raise StepNotReady("builder")
+    if step == "eligibility":
+        return
+    if needs_eligibility(state, catalogue) and not state.get("eligibility_done"):
+        raise StepNotReady("eligibility")
+    if not items_to_submit(state, catalogue):
+        raise StepNotReady("eligibility")
+    if step == "form":
+        return
+    if not state.get("form_done"):
+        raise StepNotReady("form")
+
+
+def step_before(state, catalogue, step):
+    """The step the Back link of `step` leads to."""
+    if step == "form" and not needs_eligibility(state, catalogue):
+        return "builder"
+    return STEPS[STEPS.index(step) - 1] if step in STEPS[1:] else "home"
+
+
+def step_after_builder(state, catalogue):
+    return "eligibility" if needs_eligibility(state, catalogue) else "form"
+
+
+# The submission handed to the back office.
+
+def submission_record(state, catalogue):
+    """What is stored and handed off: choices, answers, documents and eligibility outcomes."""
+    language = state.get("lang", "zh")
+    keys = items_to_submit(state, catalogue)
+    fields = form_fields(state, catalogue)
+    answers = state.get("answers", {})
+    package = package_of(state, catalogue)
+    return {
+        "language": language,
+        "modes": sorted(set(state.get("modes_used", []))),
+        "package": {"key": state.get("package"),
+                    "title": package.title.in_language(language) if package else None,
+                    "title_zh": package.title["zh"] if package else None},
+        "items": [{"key": key, "title": catalogue.items[key].title.in_language(language),
+                   "title_zh": catalogue.items[key].title["zh"],
+                   "department": catalogue.items[key].department}
+                  for key in keys],
+        "answers": {form_field.key: answers.get(form_field.key, "") for form_field in fields},
+        "documents": [document.key for document in catalogue.documents_for(keys)],
+        "eligibility": {
+            "answers": dict(sorted(state.get("eligibility", {}).items())),
+            "not_eligible": [{"item": item.key, "question": rule.question}
+                             for item, rule in ineligible(state, catalogue)],
+        },
+    }

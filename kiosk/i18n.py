@@ -1,0 +1,33 @@
+"""Languages of the screen: Flask-Babel set-up and helpers for catalogue texts."""
+from pathlib import Path
+
+from flask import current_app, session
+from flask_babel import Babel, get_locale
+
+from .settings import LANGUAGES
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# BCP 47 tags for <html lang>: Chinese is written in simplified characters here.
+HTML_LANG = {"zh": "zh-Hans", "en": "en", "ko": "ko"}
+# Each language's name in itself: the language buttons are named exactly these.
+LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ko": "한국어"}
+
+
+def current_language():
+    """The screen's language: the session's choice, else the kiosk's default."""
+    language = session.get("lang")
+    return language if language in LANGUAGES else current_app.config["KIOSK_SETTINGS"].default_language
+
+
+def local(text):
+    """A catalogue Text (zh/en/ko) in the screen's language."""
+    return text.in_language(current_language()) if text else ""
+
+
+def init_app(app):
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(LOCALES_DIR)
+    Babel(app, locale_selector=current_language)
+    app.jinja_env.globals.update(
+        local=local, current_language=current_language, get_locale=get_locale,
+        html_lang=lambda: HTML_LANG[current_language()], HTML_LANG=HTML_LANG,
+        LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES)

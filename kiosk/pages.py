@@ -1,0 +1,116 @@
+"""What every page shares: headers for a shared device, calm error pages, page context."""
+import logging
+from collections import namedtuple
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .errors import BadRequest, StepNotReady
+from .flow import ACCESSIBILITY_MODES
+from .i18n import local
+from .messages import ID_TYPE_LABELS, MODE_LABELS
+from .validators import ID_TYPES
+from .web import go_to_step, services, state
+
+log = logging.getLogger(__name__)
+Choice = namedtuple("Choice", "value text")
+# How each kind of answer is typed on a touchscreen: the right keyboard, no spelling fixes.
+INPUT_ATTRIBUTES = {
+    "date": {"type": "date"},
+    "phone": {"type": "tel", "inputmode": "tel"},
+    "email": {"type": "email", "spellcheck": False},
+    "number": {"type": "text", "inputmode": "numeric"},
+    "id_number": {"type": "text", "spellcheck": False},
+}
+
+# Only the kiosk's own files: nothing may be fetched from anywhere else.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                           "script-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def init_app(app):
+    app.after_request(shared_device_headers)
+    app.context_processor(page_context)
+    app.register_error_handler(StepNotReady, lambda error: go_to_step(error.step))
+    app.register_error_handler(BadRequest, not_possible)
+    app.register_error_handler(CSRFError, expired_form)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+
+
+def shared_device_headers(response):
+    """Nothing a resident saw may be kept by the browser for the next person."""
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def page_context():
+    modes = {mode: bool(state().get("modes", {}).get(mode)) for mode in ACCESSIBILITY_MODES}
+    return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
+            "catalogue": services().catalogue, "format_fee": format_fee,
+            "field_options": field_options, "answer_text": answer_text,
+            "input_attributes": lambda form_field: INPUT_ATTRIBUTES.get(form_field.type, {})}
+
+
+def format_fee(amount):
+    return f"{amount:g}"
+
+
+def field_options(form_field):
+    """[(value, text)] offered by a choice or kind-of-ID field, in the screen's language."""
+    if form_field.type == "id_type":
+        return [Choice(value, str(ID_TYPE_LABELS[value])) for value in ID_TYPES]
+    return [Choice(option.value, local(option.label)) for option in form_field.options]
+
+
+def answer_text(form_field, value):
+    """An answer as the resident should read it back (a choice's label, not its key)."""
+    for option in field_options(form_field) if form_field.type in ("choice", "id_type") else ():
+        if option.value == value:
+            return option.text
+    return value
+
+
+def error_page(status, heading, message):
+    return render_template("screens/error.html", heading=heading, message=message), status
+
+
+def not_possible(error):
+    log.warning("refused a post that names nothing the kiosk offers: %s", error)
+    return error_page(400, _("That choice is not available"),
+                      _("Something on the screen was out of date. Please start this step again."))
+
+
+def expired_form(error):
+    log.warning("refused a form without a valid security token: %s", error.description)
+    return error_page(400, _("This page has expired"),
+                      _("For your safety the page was refreshed. Nothing you saved was lost. "
+                        "Please try again."))
+
+
+def http_error(error):
+    if error.code == 404:
+        return error_page(404, _("Page not found"),
+                          _("This page does not exist on the kiosk."))
+    if error.code == 413:
+        return error_page(413, _("Too much text"),
+                          _("What was sent is far longer than any answer needs. "
+                            "Please shorten it and try again."))
+    if error.code == 405:
+        return error_page(405, _("That did not work"),
+                          _("Please use the buttons on the screen."))
+    return error_page(error.code or 400, _("That did not work"),
+                      _("Something on the screen was out of date. Please try again."))
+
+
+def unexpected_error(error):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_page(500, _("Sorry, something went wrong"),
+                      _("Nothing you saved was lost. Please try again, or ask a member of staff."))

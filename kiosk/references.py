@@ -1,0 +1,37 @@
+"""Reference numbers residents read aloud, write down and show to clerks.
+
+Shape: KIOSK-YYMMDD-RRRRC, e.g. K2-261126-7HQM4: the kiosk id makes it unique across
+kiosks, the date helps a clerk, four random characters and a check character catch a
+mistyped reference. Only unambiguous characters are used (no 0/O, no 1/I), and the
+whole reference is at most 20 characters.
+"""
+import secrets
+
+from .settings import UNAMBIGUOUS_ALPHABET
+
+RANDOM_LENGTH = 4
+
+
+def check_character(text):
+    """A weighted mod-32 check character over the unambiguous alphabet (dashes ignored)."""
+    values = [UNAMBIGUOUS_ALPHABET.index(char) if char in UNAMBIGUOUS_ALPHABET else int(char)
+              for char in text if char != "-"]
+    total = sum(value * (position + 1) for position, value in enumerate(values))
+    return UNAMBIGUOUS_ALPHABET[total % len(UNAMBIGUOUS_ALPHABET)]
+
+
+def new_reference(kiosk_id, when, choose=secrets.choice):
+    """A fresh reference for a submission made at `when` on kiosk `kiosk_id`."""
+    body = f"{kiosk_id}-{when:%y%m%d}-" + "".join(
+        choose(UNAMBIGUOUS_ALPHABET) for _ in range(RANDOM_LENGTH))
+    return body + check_character(body)
+
+
+def is_well_formed(reference):
+    """True when the reference has the right shape and its check character matches."""
+    parts = reference.split("-")
+    if len(parts) != 3 or len(reference) > 20 or not parts[1].isdigit():
+        return False
+    if any(char not in UNAMBIGUOUS_ALPHABET for char in parts[0] + parts[2]):
+        return False
+    return check_character(reference[:-1]) == reference[-1]

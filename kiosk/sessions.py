@@ -1,0 +1,61 @@
+"""Server-side sessions for a shared public device.
+
+The cookie carries only a random id; the resident's choices and answers stay in SQLite
+and are wiped on completion, "Start over" and idle timeout.
+"""
+import secrets
+import time
+
+from flask import request
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+COOKIE_NAME = "kiosk_session"
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """A dict that remembers whether it changed, keyed by a random id."""
+
+    def __init__(self, session_id, data=None, new=False):
+        def on_update(session):
+            session.modified = True
+        super().__init__(data or {}, on_update)
+        self.session_id = session_id
+        self.new = new
+        self.modified = False
+
+    def wipe(self):
+        """Forget everything and take a new id, so an old cookie leads nowhere."""
+        self.clear()
+        self.session_id = secrets.token_urlsafe(32)
+        self.wiped = True
+
+
+class SQLiteSessionInterface(SessionInterface):
+    """Keeps session data in the kiosk's Store; a session idle too long is gone."""
+
+    def __init__(self, store, lifetime_seconds):
+        self.store = store
+        self.lifetime_seconds = lifetime_seconds
+
+    def open_session(self, app, request):
+        session_id = request.cookies.get(COOKIE_NAME)
+        if session_id:
+            data = self.store.load_session(session_id, time.time() - self.lifetime_seconds)
+            if data is not None:
+                return ServerSession(session_id, data)
+        return ServerSession(secrets.token_urlsafe(32), new=True)
+
+    def save_session(self, app, session, response):
+        old_id = request.cookies.get(COOKIE_NAME)
+        if getattr(session, "wiped", False) and old_id:
+            self.store.delete_session(old_id)
+        if not session:
+            if old_id:
+                response.delete_cookie(COOKIE_NAME, path="/")
+            return
+        self.store.save_session(session.session_id, dict(session), time.time())
+        if session.session_id != old_id:
+            response.set_cookie(COOKIE_NAME, session.session_id, httponly=True,
+                                samesite="Lax", path="/")
+

@@ -1,0 +1,104 @@
+"""kiosk.ini -> typed, validated settings.
+
+No Flask here: the app factory and the CLI both read settings through `load_settings`.
+"""
+import configparser
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SettingsError
+
+LANGUAGES = ("zh", "en", "ko")
+# Characters that cannot be confused when read aloud or typed: no 0/O, no 1/I.
+UNAMBIGUOUS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "kiosk.ini"
+
+
+@dataclass(frozen=True)
+class Settings:
+    kiosk_id: str
+    kiosk_name: str
+    default_language: str
+    catalogue_path: Path
+    database_path: Path
+    idle_timeout_seconds: int
+    warning_seconds: int
+    confirmation_seconds: int
+    host: str
+    port: int
+    secret_key: str
+    config_path: Path
+
+
+def config_path_from_environment():
+    """The kiosk.ini to read: $KIOSK_CONFIG, else the one beside the code."""
+    return Path(os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG).resolve()
+
+
+def load_settings(path=None, overrides=None):
+    """Read and check kiosk.ini; `overrides` maps "section.key" to a value (tests use it)."""
+    path = Path(path or config_path_from_environment()).resolve()
+    parser = configparser.ConfigParser(interpolation=None)
+    if not parser.read(path, encoding="utf-8"):
+        raise SettingsError(f"{path}: the settings file cannot be read")
+    for dotted, value in (overrides or {}).items():
+        section, key = dotted.split(".", 1)
+        if not parser.has_section(section):
+            parser.add_section(section)
+        parser.set(section, key, str(value))
+    reader = _Reader(parser, path)
+    base = path.parent
+
+    kiosk_id = reader.text("kiosk", "id")
+    if not re.fullmatch(f"[{UNAMBIGUOUS_ALPHABET}]{{2,6}}", kiosk_id):
+        raise reader.error("kiosk", "id", f"must be 2 to 6 of {UNAMBIGUOUS_ALPHABET}")
+    default_language = reader.text("kiosk", "default_language")
+    if default_language not in LANGUAGES:
+        raise reader.error("kiosk", "default_language", f"must be one of {', '.join(LANGUAGES)}")
+
+    return Settings(
+        kiosk_id=kiosk_id,
+        kiosk_name=reader.text("kiosk", "name"),
+        default_language=default_language,
+        catalogue_path=base / reader.text("catalogue", "path"),
+        database_path=base / reader.text("database", "path"),
+        idle_timeout_seconds=reader.integer("session", "idle_timeout_seconds", 10, 3600),
+        # WCAG 2.2.1: at least 20 seconds to answer "Are you still there?".
+        warning_seconds=reader.integer("session", "warning_seconds", 20, 600),
+        confirmation_seconds=reader.integer("session", "confirmation_seconds", 10, 3600),
+        host=reader.text("server", "host"),
+        port=reader.integer("server", "port", 1, 65535),
+        secret_key=reader.text("server", "secret_key", allow_empty=True),
+        config_path=path,
+    )
+
+
+class _Reader:
+    """Reads typed values, raising SettingsError that names the section and key."""
+
+    def __init__(self, parser, path):
+        self.parser = parser
+        self.path = path
+
+    def error(self, section, key, problem):
+        return SettingsError(f"{self.path}: [{section}] {key} {problem}")
+
+    def text(self, section, key, allow_empty=False):
+        if not self.parser.has_option(section, key):
+            raise self.error(section, key, "is missing")
+        value = self.parser.get(section, key).strip()
+        if not value and not allow_empty:
+            raise self.error(section, key, "is empty")
+        return value
+
+    def integer(self, section, key, lowest, highest):
+        raw = self.text(section, key)
+        try:
+            value = int(raw)
+        except ValueError:
+            raise self.error(section, key, f"must be a whole number, not {raw!r}") from None
+        if not lowest <= value <= highest:
+            raise self.error(section, key, f"must be between {lowest} and {highest}, not {value}")
+        return value

@@ -1,0 +1,117 @@
+"""The kiosk's SQLite database (sqlite-utils, WAL): sessions, submissions, hand-off outbox.
+
+No Flask here. Each thread gets its own connection, because the web server answers
+residents on several threads and a SQLite connection must stay on the thread that made it.
+"""
+import datetime
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+from .references import new_reference
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Store:
+    """Sessions, submissions and the outbox, in one SQLite file."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._create_tables()
+
+    @property
+    def db(self):
+        db = getattr(self._local, "db", None)
+        if db is None:
+            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db = sqlite_utils.Database(connection)
+            db.execute("PRAGMA busy_timeout = 10000")
+            self._local.db = db
+        return db
+
+    def _create_tables(self):
+        db = self.db
+        db.enable_wal()
+        db["sessions"].create({"id": str, "data": str, "updated": float}, pk="id",
+                              if_not_exists=True)
+        db["submissions"].create({
+            "reference": str, "kiosk_id": str, "created": str, "language": str,
+            "modes": str, "package": str, "items": str, "answers": str,
+            "documents": str, "eligibility": str,
+        }, pk="reference", if_not_exists=True)
+        db["outbox"].create({
+            "id": int, "reference": str, "status": str, "attempts": int,
+            "next_attempt": str, "created": str, "last_error": str,
+        }, pk="id", foreign_keys=[("reference", "submissions", "reference")],
+            if_not_exists=True)
+        db["outbox"].create_index(["status", "next_attempt"], if_not_exists=True)
+
+    # Sessions: the cookie holds only the random id; everything else lives here.
+
+    def load_session(self, session_id, oldest_allowed):
+        """The session's data, or None when it is unknown or idle since before `oldest_allowed`."""
+        row = next(self.db.query("select data, updated from sessions where id = ?",
+                                 [session_id]), None)
+        if row is None or row["updated"] < oldest_allowed:
+            return None
+        return json.loads(row["data"])
+
+    def save_session(self, session_id, data, now):
+        self.db["sessions"].upsert({"id": session_id, "data": json.dumps(data), "updated": now},
+                                   pk="id")
+
+    def delete_session(self, session_id):
+        self.db.execute("delete from sessions where id = ?", [session_id])
+
+    def purge_sessions(self, oldest_allowed):
+        """Wipe sessions idle since before `oldest_allowed` (the resident has walked away)."""
+        return self.db.execute("delete from sessions where updated < ?",
+                               [oldest_allowed]).rowcount
+
+    # Submissions: written with their outbox entry in one transaction, before the
+    # resident sees the reference, so nothing confirmed is ever lost.
+
+    def create_submission(self, kiosk_id, record, now=None, attempts=20):
+        """Store a submission and its outbox entry atomically; return the new reference."""
+        now = now or utc_now()
+        local_now = now.astimezone()
+        for _ in range(attempts):
+            reference = new_reference(kiosk_id, local_now)
+            row = {"reference": reference, "kiosk_id": kiosk_id,
+                   "created": local_now.isoformat(timespec="seconds"),
+                   **{key: json.dumps(value, ensure_ascii=False) if key != "language" else value
+                      for key, value in record.items()}}
+            try:
+                with self.db.conn:
+                    self.db.execute("begin immediate")
+                    self.db["submissions"].insert(row)
+                    self.db["outbox"].insert({
+                        "reference": reference, "status": "pending", "attempts": 0,
+                        "next_attempt": now.isoformat(), "created": now.isoformat(),
+                        "last_error": ""})
+            except sqlite3.IntegrityError:
+                continue  # the same random reference again: draw another
+            return reference
+        raise RuntimeError("could not draw an unused reference number")
+
+    def get_submission(self, reference):
+        """The stored submission with its JSON columns decoded, or None."""
+        row = next(self.db.query("select * from submissions where reference = ?",
+                                 [reference]), None)
+        if row is None:
+            return None
+        return {key: json.loads(value) if key in self._json_columns else value
+                for key, value in row.items()}
+
+    _json_columns = ("modes", "package", "items", "answers", "documents", "eligibility")
+
+    def outbox_for(self, reference):
+        return list(self.db.query("select * from outbox where reference = ?", [reference]))

@@ -1,0 +1,134 @@
+"""Eligibility, the one form, check your answers, submission and confirmation."""
+import segno
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import flow
+from ..i18n import local
+from ..messages import field_error
+from ..web import go_to_step, returning_to_check, services, state
+
+bp = Blueprint("journey", __name__)
+
+
+def _next_or_check(step, values):
+    """After a step: back to "Check your answers" if the resident came from there."""
+    return go_to_step("check") if returning_to_check(values) else go_to_step(step)
+
+
+@bp.route("/eligibility", methods=["GET", "POST"])
+def eligibility():
+    catalogue = services().catalogue
+    resident = state()
+    flow.require_step(resident, catalogue, "eligibility")
+    if not flow.needs_eligibility(resident, catalogue):
+        return go_to_step("form")
+    missing = []
+    if request.method == "POST":
+        missing = flow.record_eligibility(resident, catalogue, request.form)
+        if not missing:
+            if flow.ineligible(resident, catalogue):
+                extra = {"from": "check"} if returning_to_check(request.form) else {}
+                return redirect(url_for("journey.eligibility_outcome", **extra))
+            return _next_or_check("form", request.form)
+    return render_template("screens/eligibility.html",
+                           questions=catalogue.questions_for(flow.chosen_items(resident)),
+                           answers=resident.get("eligibility", {}),
+                           errors={key: _("Answer yes or no") for key in missing},
+                           from_check=returning_to_check(request.values))
+
+
+@bp.get("/eligibility/outcome")
+def eligibility_outcome():
+    catalogue = services().catalogue
+    resident = state()
+    flow.require_step(resident, catalogue, "eligibility")
+    if not resident.get("eligibility_done"):
+        return go_to_step("eligibility")
+    return render_template("screens/eligibility_outcome.html",
+                           failures=flow.ineligible(resident, catalogue),
+                           remaining=flow.items_to_submit(resident, catalogue),
+                           from_check=returning_to_check(request.args))
+
+
+@bp.route("/form", methods=["GET", "POST"])
+def answer_form():
+    catalogue = services().catalogue
+    resident = state()
+    flow.require_step(resident, catalogue, "form")
+    fields = flow.form_fields(resident, catalogue)
+    errors = {}
+    if request.method == "POST":
+        codes = flow.record_answers(resident, catalogue, request.form)
+        if not codes:
+            return go_to_step("check")
+        labels = {form_field.key: form_field.label for form_field in fields}
+        errors = {key: field_error(code, local(labels[key])) for key, code in codes.items()}
+    return render_template("screens/form.html", fields=fields,
+                           sections=_by_section(fields, catalogue),
+                           answers=resident.get("answers", {}), errors=errors,
+                           back_step=flow.step_before(resident, catalogue, "form"),
+                           from_check=returning_to_check(request.values))
+
+
+def _by_section(fields, catalogue):
+    """[(section, [fields])] keeping the form's order."""
+    grouped = []
+    for form_field in fields:
+        section = catalogue.sections[form_field.section]
+        if not grouped or grouped[-1][0] is not section:
+            grouped.append((section, []))
+        grouped[-1][1].append(form_field)
+    return grouped
+
+
+@bp.get("/check")
+def check():
+    catalogue = services().catalogue
+    resident = state()
+    flow.require_step(resident, catalogue, "check")
+    items = flow.items_to_submit(resident, catalogue)
+    fields = flow.form_fields(resident, catalogue)
+    return render_template("screens/check.html",
+                           package=flow.package_of(resident, catalogue), items=items,
+                           failures=flow.ineligible(resident, catalogue),
+                           questions=catalogue.questions_for(flow.chosen_items(resident)),
+                           eligibility=resident.get("eligibility", {}),
+                           sections=_by_section(fields, catalogue),
+                           answers=resident.get("answers", {}),
+                           documents=catalogue.documents_for(items))
+
+
+@bp.post("/submit")
+def submit():
+    """Store the submission and its outbox entry, then show the reference."""
+    catalogue, store, settings = services().catalogue, services().store, services().settings
+    resident = state()
+    flow.require_step(resident, catalogue, "check")
+    record = flow.submission_record(resident, catalogue)
+    reference = store.create_submission(settings.kiosk_id, record)
+    language, modes = resident.get("lang"), resident.get("modes", {})
+    resident.wipe()
+    # Only what the confirmation screen needs survives: no answers, no names.
+    resident.update(completed=reference, lang=language, modes=modes)
+    return redirect(url_for("journey.done"))
+
+
+@bp.get("/done")
+def done():
+    store = services().store
+    reference = state().get("completed")
+    submission = store.get_submission(reference) if reference else None
+    if submission is None:
+        return go_to_step("home")
+    catalogue = services().catalogue
+    item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
+    return render_template("screens/done.html", reference=reference,
+                           items=item_keys, documents=catalogue.documents_for(item_keys),
+                           longest_days=catalogue.longest_days(item_keys),
+                           qr_svg=_qr_svg(reference))
+
+
+def _qr_svg(reference):
+    return segno.make(reference, error="m").svg_inline(scale=6, dark="#000", light="#fff",
+                                                       omitsize=True)

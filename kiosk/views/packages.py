@@ -1,0 +1,67 @@
+"""Home, the package menu and the package builder (the LEGO part)."""
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from .. import flow
+from ..catalogue import CUSTOM_PACKAGE
+from ..web import returning_to_check, services, state
+
+bp = Blueprint("packages", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("screens/home.html")
+
+
+@bp.get("/packages")
+def menu():
+    return render_template("screens/menu.html", packages=services().catalogue.packages_in_order(),
+                           custom_package=CUSTOM_PACKAGE)
+
+
+@bp.post("/packages")
+def choose_package():
+    flow.start_package(state(), services().catalogue, request.form.get("package", ""))
+    return redirect(url_for("packages.builder"))
+
+
+@bp.get("/builder")
+def builder():
+    catalogue = services().catalogue
+    flow.require_step(state(), catalogue, "builder")
+    items = flow.chosen_items(state())
+    return render_template(
+        "screens/builder.html",
+        package=flow.package_of(state(), catalogue),
+        required=[key for key in items if flow.is_required(state(), catalogue, key)],
+        optional=flow.optional_items(state(), catalogue),
+        added=flow.added_items(state(), catalogue),
+        documents=catalogue.documents_for(items),
+        chosen=items,
+        next_step=flow.step_after_builder(state(), catalogue) if items else None,
+        from_check=returning_to_check(request.args))
+
+
+@bp.post("/builder")
+def change_item():
+    """Switch one brick on or off, then return to where the resident pressed the button."""
+    catalogue = services().catalogue
+    flow.require_step(state(), catalogue, "builder")
+    item_key = request.form.get("item", "")
+    flow.set_item(state(), catalogue, item_key, request.form.get("include") == "yes")
+    state().modified = True
+    back_to = "packages.add_service" if request.form.get("page") == "add" else "packages.builder"
+    extra = {"from": "check"} if returning_to_check(request.form) else {}
+    return redirect(url_for(back_to, **extra, _anchor=f"item-{item_key}"))
+
+
+@bp.get("/builder/add")
+def add_service():
+    catalogue = services().catalogue
+    flow.require_step(state(), catalogue, "builder")
+    chosen = flow.chosen_items(state())
+    return render_template("screens/add_service.html",
+                           groups=catalogue.items_by_category(), chosen=chosen,
+                           required=[key for key in chosen
+                                     if flow.is_required(state(), catalogue, key)],
+                           from_check=returning_to_check(request.args))

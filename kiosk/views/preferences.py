@@ -1,0 +1,44 @@
+"""Language, accessibility modes, "Start over" and the idle timeout: available on every screen."""
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from .. import flow
+from ..settings import LANGUAGES
+from ..web import local_path, services, state
+
+bp = Blueprint("preferences", __name__)
+
+
+@bp.post("/preferences")
+def change():
+    """Switch language or an accessibility mode, keeping whatever was typed on the page."""
+    catalogue = services().catalogue
+    resident = state()
+    if request.form.get("draft") == "form" and resident.get("package"):
+        flow.keep_draft(resident, catalogue, request.form)
+    elif request.form.get("draft") == "eligibility" and resident.get("package"):
+        flow.keep_eligibility_draft(resident, catalogue, request.form)
+    language = request.form.get("lang")
+    if language in LANGUAGES:
+        resident["lang"] = language
+    mode = request.form.get("toggle")
+    if mode in flow.ACCESSIBILITY_MODES:
+        modes = dict(resident.get("modes", {}))
+        modes[mode] = not modes.get(mode)
+        resident["modes"] = modes
+        if modes[mode]:
+            resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
+    resident.modified = True
+    return redirect(local_path(request.form.get("next"), url_for("packages.home")))
+
+
+@bp.get("/start-over")
+def confirm_start_over():
+    return render_template("screens/start_over.html",
+                           back=local_path(request.args.get("next"), url_for("packages.home")))
+
+
+@bp.post("/start-over")
+def start_over():
+    """Wipe everything the resident chose and typed, and go back to the home screen."""
+    state().wipe()
+    return redirect(url_for("packages.home"))

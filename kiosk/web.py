@@ -1,0 +1,46 @@
+"""Small helpers the blueprints share: the services, the resident's state, redirects."""
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, session, url_for
+
+STEP_ENDPOINTS = {
+    "home": "packages.home",
+    "menu": "packages.menu",
+    "builder": "packages.builder",
+    "eligibility": "journey.eligibility",
+    "form": "journey.answer_form",
+    "check": "journey.check",
+}
+
+
+def services():
+    """The Services built by create_app (settings, catalogue, store)."""
+    return current_app.extensions["kiosk"]
+
+
+def state():
+    """The resident's journey state: the server-side session itself."""
+    return session
+
+
+def step_url(step, **values):
+    return url_for(STEP_ENDPOINTS[step], **values)
+
+
+def go_to_step(step, **values):
+    return redirect(step_url(step, **values))
+
+
+def local_path(target, fallback):
+    """`target` if it is a path on this kiosk (no open redirects), else `fallback`."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def returning_to_check(values):
+    """True when a step was opened from a "Change" link on the check-your-answers page."""
+    return values.get("from") == "check"

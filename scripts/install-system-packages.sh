@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the kiosk needs, only when they are missing.
+#   scripts/install-system-packages.sh run    what serving the kiosk needs
+#   scripts/install-system-packages.sh test   that, plus a browser for the real-browser tests
+set -euo pipefail
+
+purpose=${1:-run}
+missing=()
+
+need() {  # need PACKAGE CHECK-COMMAND...
+  local package=$1; shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$package"); fi
+}
+
+need python3-venv python3 -m venv --help
+# Chinese and Korean text must render on the kiosk's screen and in test screenshots.
+need fonts-noto-cjk sh -c 'fc-list | grep -qi "Noto Sans CJK"'
+if [ "$purpose" = test ]; then
+  need chromium test -x /usr/bin/chromium
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig
