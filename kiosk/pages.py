@@ -1,4 +1,5 @@
 """What every page shares: headers for a shared device, calm error pages, page context."""
+import datetime
 import logging
 from collections import namedtuple
 
@@ -56,7 +57,16 @@ def page_context():
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
-            "input_attributes": lambda form_field: INPUT_ATTRIBUTES.get(form_field.type, {})}
+            "input_attributes": input_attributes}
+
+
+def input_attributes(form_field):
+    """HTML attributes for a field's input; a past/future date limits the date picker."""
+    attributes = dict(INPUT_ATTRIBUTES.get(form_field.type, {}))
+    if form_field.type == "date" and form_field.date_range != "any":
+        edge = "max" if form_field.date_range == "past" else "min"
+        attributes[edge] = datetime.date.today().isoformat()
+    return attributes
 
 
 def format_fee(amount):

@@ -1,0 +1,72 @@
+"""Real-browser fixtures: the kiosk served on loopback, Debian's Chromium driven by Playwright.
+
+No browser is downloaded: Playwright drives /usr/bin/chromium (installed by `make test`).
+Screenshots go to test-artifacts/screens/, for people to look at.
+"""
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from kiosk import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep Chromium from calling out to the internet (this kiosk is offline).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture(scope="session")
+def kiosk_server(tmp_path_factory):
+    """The kiosk with its shipped catalogue, on a fresh database, at a loopback URL."""
+    folder = tmp_path_factory.mktemp("kiosk")
+    app = create_app({"KIOSK_OVERRIDES": {"database.path": str(folder / "kiosk.db"),
+                                          "server.secret_key": "browser-tests"}})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def kiosk_page(browser, kiosk_server):
+    """A fresh touchscreen tab (its own cookies) at the kiosk's home screen."""
+    app, base_url = kiosk_server
+    context = browser.new_context(viewport=LANDSCAPE, has_touch=True, base_url=base_url)
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda request: None if request.url.startswith(base_url)
+            else outside.append(request.url))
+    page.outside_requests = outside
+    page.goto("/")
+    yield page
+    context.close()
+    assert not outside, f"the kiosk fetched from outside: {outside}"
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """save(page, language, name): a full-page PNG under test-artifacts/screens/LANGUAGE/."""
+    def save(page, language, name):
+        folder = ARTIFACTS / "screens" / language
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return save

@@ -1,0 +1,270 @@
+"""View tests: the resident's screens through the page-checking test client."""
+import re
+
+import pytest
+
+VALID_ID = "11010519491231002X"
+SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
+                "applicant_id_number": VALID_ID, "applicant_phone": "13812345678",
+                "shop_name": "小面馆", "shop_kind": "restaurant"}
+
+
+def token(client, url="/"):
+    page = client.get(url)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def post(client, url, data=None, **kwargs):
+    return client.post(url, data={"csrf_token": token(client), **(data or {})}, **kwargs)
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def choose(client, package="open_shop"):
+    return post(client, "/packages", {"package": package})
+
+
+def test_home_is_chinese_by_default_with_language_buttons_named_in_their_own_language(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.document.get("lang") == "zh-Hans"
+    names = {button.text.strip(): button.get("lang")
+             for button in page.document.iter("button") if button.get("name") == "lang"}
+    assert names == {"中文": "zh-Hans", "English": "en", "한국어": "ko"}
+
+
+@pytest.mark.parametrize("language, lang_attribute, heading", [
+    ("en", "en", "Welcome to the one-stop service"),
+    ("ko", "ko", "원스톱 서비스에 오신 것을 환영합니다"),
+    ("zh", "zh-Hans", "欢迎使用一站式服务"),
+])
+def test_switching_language_changes_the_page_language(client, language, lang_attribute, heading):
+    post(client, "/preferences", {"lang": language, "next": "/"})
+    page = client.get("/")
+    assert page.document.get("lang") == lang_attribute
+    assert page.document.find(".//h1").text.strip() == heading
+
+
+def test_menu_cards_are_named_by_the_package_title(client):
+    post(client, "/preferences", {"lang": "en", "next": "/"})
+    page = client.get("/packages")
+    card = page.document.find(".//button[@id='package-open_shop']")
+    title = page.document.find(".//*[@id='%s']" % card.get("aria-labelledby"))
+    assert title.text == "I want to open a shop"
+    facts = text(page)
+    assert "3 services" in facts and "Up to 10 working days" in facts
+
+
+def test_builder_starts_with_required_and_preselected_bricks(client):
+    choose(client)
+    page = text(client.get("/builder"))
+    assert "营业执照" in page and "食品经营许可" in page
+    assert "移除：食品经营许可" in page     # optional and on: can be removed
+    assert "添加：公章刻制" in page         # optional and off: can be added
+
+
+def test_builder_summary_lists_each_document_once(client):
+    choose(client)
+    page = client.get("/builder")
+    documents = [li.text for li in page.document.findall(".//ul[@class='document-list']/li")]
+    assert documents == ["身份证件", "租赁合同"]
+
+
+def test_dropping_an_optional_brick_and_adding_another(client):
+    choose(client)
+    post(client, "/builder", {"item": "food_licence", "include": "no"})
+    post(client, "/builder", {"item": "hukou_birth", "include": "yes", "page": "add"})
+    with client.session_transaction() as session:
+        assert session["items"] == ["business_licence", "hukou_birth"]
+
+
+def test_a_required_brick_cannot_be_dropped(client):
+    choose(client)
+    response = post(client, "/builder", {"item": "business_licence", "include": "no"})
+    assert response.status_code == 400
+    assert "该选项不可用" in text(response)
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/packages", {"package": "no_such_package"}),
+    ("/builder", {"item": "../../etc/passwd", "include": "yes"}),
+])
+def test_tampered_ids_get_a_calm_localised_page(client, url, data):
+    choose(client)
+    response = post(client, url, data)
+    assert response.status_code == 400
+    assert "<h1" in text(response) and "Traceback" not in text(response)
+
+
+def test_a_post_without_its_security_token_is_refused_calmly(client):
+    response = client.post("/packages", data={"package": "open_shop"})
+    assert response.status_code == 400
+    assert "页面已过期" in text(response)
+
+
+def test_an_oversized_post_is_refused_calmly(client):
+    choose(client)
+    response = post(client, "/form", {"shop_name": "x" * 100_000})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("url, goes_to", [
+    ("/builder", "/packages"), ("/eligibility", "/packages"), ("/form", "/packages"),
+    ("/check", "/packages"), ("/done", "/"),
+])
+def test_steps_out_of_order_lead_back_to_the_right_step(client, url, goes_to):
+    response = client.get(url)
+    assert response.status_code == 302 and response.location == goes_to
+
+
+def test_submitting_before_the_form_is_done_goes_to_the_form(client):
+    choose(client)
+    response = post(client, "/submit")
+    assert response.status_code == 302 and response.location == "/form"
+
+
+def test_form_asks_each_field_once_in_section_order(client):
+    choose(client)
+    page = client.get("/form")
+    names = []
+    for element in page.document.iter():
+        if element.tag in ("input", "textarea") and element.get("type") not in ("hidden",):
+            if element.get("name") not in names:
+                names.append(element.get("name"))
+    assert names == ["applicant_name", "applicant_id_type", "applicant_id_number",
+                     "applicant_phone", "shop_name", "shop_kind"]
+
+
+def test_a_wrong_id_number_is_explained_and_nothing_typed_is_lost(client):
+    choose(client)
+    post(client, "/preferences", {"lang": "en", "next": "/form"})
+    response = post(client, "/form", {**SHOP_ANSWERS, "applicant_id_number": "110105194912310021"})
+    page = text(response)
+    assert response.status_code == 200
+    summary = response.document.find(".//div[@id='error-summary']")
+    assert summary.find(".//a").get("href") == "#applicant_id_number"
+    assert "This ID number is not right" in page
+    assert 'value="110105194912310021"' in page and 'value="小面馆"' in page
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("applicant_name", "", "Enter Full name"),
+    ("applicant_phone", "12345", "Enter a phone number"),
+    ("applicant_id_number", "1101051949123", "A resident ID number has 18 characters"),
+    ("applicant_id_number", "110105194902300023", "The birth date inside this ID number"),
+    ("shop_kind", "casino", "Choose one of the options"),
+    ("shop_name", "a\u0000b", "contains characters that cannot be used"),
+])
+def test_bad_answers_get_a_clear_message(client, field, value, message):
+    choose(client)
+    post(client, "/preferences", {"lang": "en", "next": "/form"})
+    response = post(client, "/form", {**SHOP_ANSWERS, field: value})
+    assert response.status_code == 200
+    assert message in text(response)
+
+
+def test_switching_language_mid_form_keeps_what_was_typed(client):
+    choose(client)
+    post(client, "/preferences", {"draft": "form", "lang": "ko", "next": "/form",
+                                  "applicant_name": "김민수", "shop_name": "서울식당"})
+    page = client.get("/form")
+    assert page.document.get("lang") == "ko"
+    assert 'value="김민수"' in text(page) and 'value="서울식당"' in text(page)
+
+
+def test_eligibility_explains_what_to_do_instead_and_lets_the_resident_go_on(client):
+    choose(client, "have_baby")
+    post(client, "/preferences", {"lang": "en", "next": "/builder"})
+    assert client.get("/form").location == "/eligibility"
+    response = post(client, "/eligibility", {"local_hukou": "no"})
+    assert response.location == "/eligibility/outcome"
+    outcome = text(client.get("/eligibility/outcome"))
+    assert "A parent needs a hukou here." in outcome
+    assert "Register the passport at the exit-entry office." in outcome
+    form = client.get("/form")
+    assert form.status_code == 200
+    with client.session_transaction() as session:
+        assert session["eligibility"] == {"local_hukou": False}
+
+
+def test_an_unanswered_eligibility_question_is_an_error(client):
+    choose(client, "have_baby")
+    response = post(client, "/eligibility", {})
+    assert response.status_code == 200
+    assert "请回答“是”或“否”" in text(response)
+
+
+def complete_shop(client):
+    choose(client)
+    post(client, "/form", SHOP_ANSWERS)
+    return post(client, "/submit")
+
+
+def test_check_page_has_a_change_link_for_every_part(client):
+    choose(client)
+    post(client, "/form", SHOP_ANSWERS)
+    page = client.get("/check")
+    links = [a.get("href") for a in page.document.iter("a") if a.get("href", "").startswith(
+        ("/builder", "/form", "/eligibility"))]
+    assert links == ["/builder?from=check", "/form?from=check#section-applicant",
+                     "/form?from=check#section-business"]
+
+
+def test_changing_an_answer_from_the_check_page_returns_there(client):
+    choose(client)
+    post(client, "/form", SHOP_ANSWERS)
+    response = post(client, "/form", {**SHOP_ANSWERS, "shop_name": "大面馆", "from": "check"})
+    assert response.location == "/check"
+    assert "大面馆" in text(client.get("/check"))
+
+
+def test_submission_is_stored_with_its_outbox_entry_and_the_session_is_wiped(app, client):
+    response = complete_shop(client)
+    assert response.location == "/done"
+    done = client.get("/done")
+    reference = done.document.find(".//*[@data-reference]").text
+    store = app.extensions["kiosk"].store
+    submission = store.get_submission(reference)
+    assert submission["answers"]["applicant_id_number"] == VALID_ID
+    assert [item["key"] for item in submission["items"]] == ["business_licence", "food_licence"]
+    assert submission["documents"] == ["id_card", "lease"]
+    assert store.outbox_for(reference)[0]["status"] == "pending"
+    assert "张三" not in text(done)
+    assert client.get("/form").location == "/packages"
+
+
+def test_pages_with_personal_data_are_not_cached_and_the_cookie_is_only_an_id(client):
+    choose(client)
+    response = post(client, "/form", SHOP_ANSWERS)
+    cookie = client.get_cookie("kiosk_session")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie.value)
+    assert client.get("/check").headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_start_over_wipes_everything(client):
+    choose(client)
+    post(client, "/form", SHOP_ANSWERS)
+    assert client.get("/start-over").status_code == 200
+    post(client, "/start-over")
+    assert client.get("/check").location == "/packages"
+
+
+def test_an_unknown_page_is_a_calm_localised_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "找不到页面" in text(response)
+
+
+def test_large_text_is_a_session_toggle(client):
+    post(client, "/preferences", {"toggle": "large_text", "next": "/"})
+    assert "large-text" in client.get("/").document.get("class")
+    post(client, "/preferences", {"toggle": "large_text", "next": "/"})
+    assert "large-text" not in (client.get("/").document.get("class") or "")
+
+
+def test_preferences_refuse_to_redirect_off_the_kiosk(client):
+    response = post(client, "/preferences", {"lang": "en", "next": "https://example.com/"})
+    assert response.location == "/"
