@@ -212,7 +212,12 @@ def load_catalogue(path):
         raise CatalogueError(f"{path}: the catalogue file does not exist") from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"{path}: not valid TOML: {error}") from None
-    return _Checker(raw, path).catalogue()
+    return check_catalogue(raw, path)
+
+
+def check_catalogue(raw, source):
+    """Turn parsed catalogue data into a Catalogue; errors name `source`, entry and field."""
+    return _Checker(raw, source).catalogue()
 
 
 class _Checker:

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -57,7 +58,14 @@ def page_context():
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
-            "input_attributes": input_attributes}
+            "input_attributes": input_attributes, "time_limit_text": time_limit_text}
+
+
+def time_limit_text(days):
+    """The longest time limit of a set of services, in words ("Same day" for 0)."""
+    if not days:
+        return _("Same day")
+    return ngettext("Up to %(num)d working day", "Up to %(num)d working days", days)
 
 
 def input_attributes(form_field):

@@ -13,11 +13,20 @@ RANDOM_LENGTH = 4
 
 
 def check_character(text):
-    """A weighted mod-32 check character over the unambiguous alphabet (dashes ignored)."""
-    values = [UNAMBIGUOUS_ALPHABET.index(char) if char in UNAMBIGUOUS_ALPHABET else int(char)
+    """Luhn mod 32 over the reference (dashes ignored): catches any single mistyped character.
+
+    Letters count as their place in the unambiguous alphabet, the date's digits as
+    themselves; the date part holds only digits,
+    so the two never mix at one place.
+    """
+    base = len(UNAMBIGUOUS_ALPHABET)
+    values = [int(char) if char.isdigit() else UNAMBIGUOUS_ALPHABET.index(char)
               for char in text if char != "-"]
-    total = sum(value * (position + 1) for position, value in enumerate(values))
-    return UNAMBIGUOUS_ALPHABET[total % len(UNAMBIGUOUS_ALPHABET)]
+    total = 0
+    for position, value in enumerate(reversed(values)):
+        addend = value * 2 if position % 2 == 0 else value
+        total += addend // base + addend % base
+    return UNAMBIGUOUS_ALPHABET[(base - total % base) % base]
 
 
 def new_reference(kiosk_id, when, choose=secrets.choice):
@@ -32,6 +41,6 @@ def is_well_formed(reference):
     parts = reference.split("-")
     if len(parts) != 3 or len(reference) > 20 or not parts[1].isdigit():
         return False
-    if any(char not in UNAMBIGUOUS_ALPHABET for char in parts[0] + parts[2]):
+    if not parts[2] or any(char not in UNAMBIGUOUS_ALPHABET for char in parts[0] + parts[2]):
         return False
     return check_character(reference[:-1]) == reference[-1]

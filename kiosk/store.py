@@ -97,7 +97,9 @@ class Store:
                         "reference": reference, "status": "pending", "attempts": 0,
                         "next_attempt": now.isoformat(), "created": now.isoformat(),
                         "last_error": ""})
-            except sqlite3.IntegrityError:
+            except sqlite3.IntegrityError as error:
+                if "submissions.reference" not in str(error):
+                    raise
                 continue  # the same random reference again: draw another
             return reference
         raise RuntimeError("could not draw an unused reference number")

@@ -1,0 +1,136 @@
+"""The catalogue: the shipped sample is complete, and a broken file names what is wrong."""
+import re
+import tomllib
+
+import pytest
+
+from kiosk.catalogue import check_catalogue, load_catalogue
+from kiosk.errors import CatalogueError
+from kiosk.settings import DEFAULT_CONFIG, load_settings
+
+SHIPPED = load_settings(DEFAULT_CONFIG).catalogue_path
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_catalogue(SHIPPED)
+
+
+def test_shipped_catalogue_has_at_least_six_packages_and_25_items(shipped):
+    assert len(shipped.packages) >= 6
+    assert len(shipped.items) >= 25
+
+
+@pytest.mark.parametrize("package, title_zh, items", [
+    ("open_shop", "我要开店", {"business_licence", "food_business_licence", "outdoor_signboard",
+                               "fire_safety_inspection", "seal_engraving", "tax_registration_invoice",
+                               "employer_social_insurance_registration", "tobacco_retail_licence"}),
+    ("have_baby", "我要生娃", {"birth_medical_certificate", "vaccination_certificate",
+                               "hukou_birth_registration", "resident_medical_insurance_child",
+                               "newborn_social_security_card", "childbirth_cost_reimbursement",
+                               "maternity_allowance", "parenting_guidance"}),
+    ("retire", "我要退休", {"pension_claim", "retiree_medical_insurance",
+                           "housing_fund_retirement_withdrawal",
+                           "pension_qualification_certification", "senior_citizen_card"}),
+])
+def test_shipped_catalogue_has_the_seed_packages(shipped, package, title_zh, items):
+    assert shipped.packages[package].title["zh"] == title_zh
+    assert items <= {entry.item for entry in shipped.packages[package].items}
+
+
+def test_tobacco_licence_is_optional_when_opening_a_shop(shipped):
+    assert not shipped.packages["open_shop"].entry("tobacco_retail_licence").required
+
+
+def test_newborn_hukou_registration_explains_the_alternative(shipped):
+    rules = shipped.items["hukou_birth_registration"].eligibility
+    assert rules and all(rule.instead["en"] and rule.instead["ko"] for rule in rules)
+
+
+def test_shipped_catalogue_is_marked_as_sample_content(shipped):
+    assert shipped.meta["sample"] is True
+
+
+def test_every_text_is_written_in_its_own_script(shipped):
+    texts = [item.title for item in shipped.items.values()]
+    texts += [package.title for package in shipped.packages.values()]
+    for text in texts:
+        assert re.search(r"[\u4e00-\u9fff]", text["zh"]), text
+        assert re.search(r"[\uac00-\ud7a3]", text["ko"]), text
+        assert re.search(r"[A-Za-z]", text["en"]), text
+
+
+def test_one_form_asks_a_shared_field_once(shipped):
+    fields = [f.key for f in shipped.form_fields(["business_licence", "food_business_licence"])]
+    assert fields.count("applicant_name") == 1
+    assert fields.index("applicant_id_type") < fields.index("applicant_id_number")
+
+
+def test_one_set_of_documents_lists_the_id_card_once(shipped):
+    items = list(shipped.packages["open_shop"].default_items())
+    documents = [document.key for document in shipped.documents_for(items)]
+    assert len(documents) == len(set(documents))
+    every_item_needs = set.intersection(*(set(shipped.items[key].documents) for key in items))
+    assert every_item_needs and every_item_needs <= set(documents)
+
+
+# A broken catalogue stops start-up with a message naming the entry and the field.
+
+def write_broken(tmp_path, change):
+    raw = SHIPPED.read_text(encoding="utf-8")
+    path = tmp_path / "catalogue.toml"
+    path.write_text(change(raw), encoding="utf-8")
+    return path
+
+
+def broken(edit):
+    """The shipped catalogue's data with one thing broken by `edit`."""
+    data = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
+    edit(data)
+    return data
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["items"]["business_licence"].pop("department"),
+     'item "business_licence": field "department" is missing'),
+    (lambda d: d["items"]["business_licence"]["title"].pop("ko"),
+     'item "business_licence": field "title" has no ko text'),
+    (lambda d: d["items"]["business_licence"].update(documents=["id_card", "no_such_document"]),
+     "item \"business_licence\": field \"documents\" names 'no_such_document'"),
+    (lambda d: d["items"]["business_licence"].update(time_limit_days="three"),
+     'item "business_licence": field "time_limit_days" has the wrong type'),
+    (lambda d: d["items"]["business_licence"].update(online="yes"),
+     'item "business_licence": field "online" has the wrong type'),
+    (lambda d: d["packages"]["retire"].update(icon="rocket"),
+     'package "retire": field "icon" must be one of'),
+    (lambda d: d["packages"]["retire"]["items"].append({"item": "no_such_item", "required": True}),
+     "package \"retire\": field \"item\" names 'no_such_item'"),
+    (lambda d: d["packages"]["retire"]["items"].append(
+        {"item": "tobacco_retail_licence", "required": False}),
+     'package "retire": field "reason" is missing'),
+    (lambda d: d["packages"]["retire"].pop("title"),
+     'package "retire": field "title" is missing'),
+    (lambda d: d["fields"]["applicant_name"].update(type="colour"),
+     'form field "applicant_name": field "type" must be one of'),
+    (lambda d: d["fields"]["business_scope"].pop("options"),
+     'form field "business_scope": field "options" is missing'),
+    (lambda d: d["fields"]["applicant_id_number"].update(id_type_field="applicant_name"),
+     'form field "applicant_id_number": field "id_type_field" must name a field of type id_type'),
+    (lambda d: d["packages"].update({"Bad Key": d["packages"]["retire"]}),
+     "[packages] key 'Bad Key' must be lower-case"),
+])
+def test_a_broken_catalogue_names_the_entry_and_field(edit, message):
+    with pytest.raises(CatalogueError) as raised:
+        check_catalogue(broken(edit), "catalogue.toml")
+    assert message in str(raised.value)
+
+
+def test_a_catalogue_that_is_not_toml_says_so(tmp_path):
+    path = write_broken(tmp_path, lambda raw: raw + "\n[items.broken\n")
+    with pytest.raises(CatalogueError, match="not valid TOML"):
+        load_catalogue(path)
+
+
+def test_a_missing_catalogue_says_so(tmp_path):
+    with pytest.raises(CatalogueError, match="does not exist"):
+        load_catalogue(tmp_path / "nowhere.toml")

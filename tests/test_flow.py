@@ -1,0 +1,124 @@
+"""The journey as data: shaping a package, eligibility, the one form, the submission."""
+import datetime
+
+import pytest
+
+from conftest import MINI_CATALOGUE
+from kiosk import flow
+from kiosk.catalogue import CUSTOM_PACKAGE, load_catalogue
+from kiosk.errors import BadRequest, StepNotReady
+
+TODAY = datetime.date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue(MINI_CATALOGUE)
+
+
+def test_a_package_starts_with_its_required_and_preselected_items(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    assert state["items"] == ["business_licence", "food_licence"]
+
+
+def test_build_your_own_starts_empty_and_cannot_continue_until_something_is_added(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, CUSTOM_PACKAGE)
+    with pytest.raises(StepNotReady) as raised:
+        flow.require_step(state, catalogue, "form")
+    assert raised.value.step == "builder"
+    flow.set_item(state, catalogue, "seal", True)
+    flow.require_step(state, catalogue, "form")
+
+
+def test_choosing_another_package_keeps_the_answers_typed_so_far(catalogue):
+    state = {"answers": {"applicant_name": "张三"}}
+    flow.start_package(state, catalogue, "have_baby")
+    assert state["answers"] == {"applicant_name": "张三"}
+
+
+def test_an_unknown_package_or_item_is_a_bad_request(catalogue):
+    with pytest.raises(BadRequest):
+        flow.start_package({}, catalogue, "win_the_lottery")
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    with pytest.raises(BadRequest):
+        flow.set_item(state, catalogue, "win_the_lottery", True)
+
+
+def test_changing_the_items_means_the_form_must_be_checked_again(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    state["form_done"] = True
+    flow.set_item(state, catalogue, "seal", True)
+    with pytest.raises(StepNotReady) as raised:
+        flow.require_step(state, catalogue, "check")
+    assert raised.value.step == "form"
+
+
+def test_one_form_is_the_union_of_the_items_fields_in_section_order(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    flow.set_item(state, catalogue, "seal", True)
+    assert [f.key for f in flow.form_fields(state, catalogue)] == [
+        "applicant_name", "applicant_id_type", "applicant_id_number", "applicant_phone",
+        "shop_name", "shop_kind", "opening_date"]
+
+
+def test_answers_are_checked_and_kept_even_when_wrong(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    errors = flow.record_answers(state, catalogue, {
+        "applicant_name": " 张三 ", "applicant_id_type": "cn_resident",
+        "applicant_id_number": "110105194912310021", "applicant_phone": "138 1234 5678",
+        "shop_name": "", "shop_kind": "restaurant"}, TODAY)
+    assert errors == {"applicant_id_number": "id_check_digit", "shop_name": "required"}
+    assert state["answers"]["applicant_id_number"] == "110105194912310021"
+    assert state["answers"]["applicant_name"] == "张三"
+    assert not state["form_done"]
+
+
+def test_an_optional_date_may_be_left_empty_but_not_wrong(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    flow.set_item(state, catalogue, "seal", True)
+    base = {"applicant_name": "张三", "applicant_id_type": "passport",
+            "applicant_id_number": "E12345678", "applicant_phone": "13812345678",
+            "shop_name": "店", "shop_kind": "retail"}
+    assert flow.record_answers(state, catalogue, base, TODAY) == {}
+    assert flow.record_answers(state, catalogue, {**base, "opening_date": "2020-01-01"},
+                               TODAY) == {"opening_date": "date_future"}
+
+
+def test_an_ineligible_item_is_left_out_of_the_form_and_the_submission(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "have_baby")
+    assert flow.record_eligibility(state, catalogue, {"local_hukou": "no"}) == []
+    assert [item.key for item, _ in flow.ineligible(state, catalogue)] == ["hukou_birth"]
+    assert flow.items_to_submit(state, catalogue) == ["birth_certificate"]
+    assert "applicant_phone" not in [f.key for f in flow.form_fields(state, catalogue)]
+
+
+def test_an_eligibility_answer_other_than_yes_or_no_is_a_bad_request(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "have_baby")
+    with pytest.raises(BadRequest):
+        flow.record_eligibility(state, catalogue, {"local_hukou": "maybe"})
+
+
+def test_the_submission_record_carries_titles_for_resident_and_clerk(catalogue):
+    state = {"lang": "ko", "modes_used": ["large_text"]}
+    flow.start_package(state, catalogue, "have_baby")
+    flow.record_eligibility(state, catalogue, {"local_hukou": "no"})
+    flow.record_answers(state, catalogue, {"applicant_name": "김민지",
+                                           "applicant_id_type": "passport",
+                                           "applicant_id_number": "M12345678"}, TODAY)
+    record = flow.submission_record(state, catalogue)
+    assert record["items"] == [{"key": "birth_certificate", "title": "출생의학증명서",
+                                "title_zh": "出生医学证明", "department": "police"}]
+    assert record["eligibility"]["not_eligible"] == [{"item": "hukou_birth",
+                                                      "question": "local_hukou"}]
+    assert record["answers"]["applicant_id_number"] == "M12345678"
+    assert record["modes"] == ["large_text"]
+    assert record["documents"] == ["id_card"]

@@ -1,0 +1,52 @@
+"""kiosk.ini: every key documented, every bad value named by section and key."""
+import configparser
+
+import pytest
+
+from kiosk.errors import SettingsError
+from kiosk.settings import DEFAULT_CONFIG, load_settings
+
+
+def test_the_shipped_settings_load():
+    settings = load_settings(DEFAULT_CONFIG)
+    assert settings.default_language == "zh"
+    assert settings.port == 8080 and settings.idle_timeout_seconds == 90
+
+
+def test_kiosk_config_selects_another_file(tmp_path, monkeypatch):
+    other = tmp_path / "other.ini"
+    other.write_text(DEFAULT_CONFIG.read_text().replace("id = K2", "id = HB7"))
+    monkeypatch.setenv("KIOSK_CONFIG", str(other))
+    assert load_settings().kiosk_id == "HB7"
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("kiosk.id", "K0", "[kiosk] id must be 2 to 6 of"),
+    ("kiosk.id", "KIOSK-1", "[kiosk] id must be 2 to 6 of"),
+    ("kiosk.default_language", "fr", "[kiosk] default_language must be one of zh, en, ko"),
+    ("session.warning_seconds", "10", "[session] warning_seconds must be between 20 and 600"),
+    ("session.idle_timeout_seconds", "soon", "[session] idle_timeout_seconds must be a whole number"),
+    ("server.port", "", "[server] port is empty"),
+])
+def test_a_bad_value_names_its_section_and_key(key, value, message):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(DEFAULT_CONFIG, overrides={key: value})
+    assert message in str(raised.value)
+
+
+def test_a_missing_key_is_named(tmp_path):
+    broken = tmp_path / "kiosk.ini"
+    broken.write_text(DEFAULT_CONFIG.read_text().replace("port = 8080\n", ""))
+    with pytest.raises(SettingsError, match=r"\[server\] port is missing"):
+        load_settings(broken)
+
+
+def test_every_key_in_kiosk_ini_is_documented_by_a_comment_above_it():
+    lines = DEFAULT_CONFIG.read_text().splitlines()
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(DEFAULT_CONFIG)
+    for section in parser.sections():
+        for key in parser[section]:
+            index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} ="))
+            assert lines[index - 1].startswith("#"), f"[{section}] {key} has no comment"
+

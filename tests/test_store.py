@@ -1,0 +1,71 @@
+"""The SQLite store: sessions, submissions with their outbox entry, reference numbers."""
+import datetime
+import sqlite3
+
+import pytest
+
+from kiosk.references import is_well_formed, new_reference
+from kiosk.settings import UNAMBIGUOUS_ALPHABET
+from kiosk.store import Store
+
+RECORD = {"language": "zh", "modes": [], "package": {"key": "retire"}, "items": [],
+          "answers": {"applicant_name": "王芳"}, "documents": [], "eligibility": {}}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "kiosk.db")
+
+
+def test_the_database_runs_in_wal_mode(store):
+    assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_submission_and_its_outbox_entry_are_stored_together(store):
+    reference = store.create_submission("K2", RECORD)
+    assert store.get_submission(reference)["answers"] == {"applicant_name": "王芳"}
+    assert [row["status"] for row in store.outbox_for(reference)] == ["pending"]
+
+
+def test_when_the_outbox_write_fails_no_submission_is_left_behind(store):
+    store.db.execute("create trigger refuse before insert on outbox "
+                     "begin select raise(abort, 'disk full'); end")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.create_submission("K2", RECORD)
+    assert store.db["submissions"].count == 0
+
+
+def test_a_reference_drawn_twice_is_drawn_again(store, monkeypatch):
+    draws = iter(["K2-261126-AAAA", "K2-261126-AAAA", "K2-261126-BBBB"])
+    monkeypatch.setattr("kiosk.store.new_reference", lambda kiosk_id, when: next(draws))
+    assert store.create_submission("K2", RECORD) == "K2-261126-AAAA"
+    assert store.create_submission("K2", RECORD) == "K2-261126-BBBB"
+
+
+def test_references_are_short_unambiguous_and_carry_the_kiosk_id():
+    when = datetime.datetime(2026, 11, 26, 9, 30)
+    references = {new_reference("HB2K9Z", when) for _ in range(500)}
+    for reference in references:
+        assert len(reference) <= 20
+        assert reference.startswith("HB2K9Z-261126-")
+        kiosk_id, date, tail = reference.split("-")
+        assert not set(reference) & set("OI")        # no letter that looks like 0 or 1
+        assert not set(kiosk_id + tail) & set("01")  # digits 0 and 1 only in the date
+        assert is_well_formed(reference)
+    assert len(references) > 490
+
+
+def test_any_single_mistyped_character_fails_the_check():
+    reference = new_reference("K2", datetime.datetime(2026, 11, 26))
+    for position, char in enumerate(reference):
+        choices = "0123456789" if char.isdigit() else UNAMBIGUOUS_ALPHABET
+        for other in choices.replace(char, "") if char != "-" else "":
+            typo = reference[:position] + other + reference[position + 1:]
+            assert not is_well_formed(typo), typo
+
+
+def test_sessions_idle_too_long_are_gone(store):
+    store.save_session("abc", {"lang": "en"}, now=1000.0)
+    assert store.load_session("abc", oldest_allowed=900.0) == {"lang": "en"}
+    assert store.load_session("abc", oldest_allowed=1001.0) is None
+    assert store.purge_sessions(oldest_allowed=1001.0) == 1
