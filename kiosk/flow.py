@@ -6,7 +6,7 @@
 from .catalogue import CUSTOM_PACKAGE
 from .errors import BadRequest, StepNotReady
 from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_number, \
-    check_number, check_phone, clean_text
+    check_number, check_phone, clean_text, printable
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
 ACCESSIBILITY_MODES = ("large_text", "speech", "voice", "sign")
@@ -134,7 +134,7 @@ def keep_draft(state, catalogue, posted):
     answers = dict(state.get("answers", {}))
     for form_field in form_fields(state, catalogue):
         if form_field.key in posted:
-            answers[form_field.key] = posted[form_field.key][:form_field.max_length]
+            answers[form_field.key] = printable(posted[form_field.key])[:form_field.max_length]
     state["answers"] = answers
 
 
@@ -152,15 +152,11 @@ def record_answers(state, catalogue, posted, today=None):
         except Invalid as invalid:
             errors[form_field.key] = invalid.code
     answers = dict(state.get("answers", {}))
-    answers.update({key: cleaned.get(key, raw[key][:fields_by_key(fields)[key].max_length])
-                    for key in raw})
+    lengths = {form_field.key: form_field.max_length for form_field in fields}
+    answers.update({key: cleaned.get(key, printable(raw[key])[:lengths[key]]) for key in raw})
     state["answers"] = answers
     state["form_done"] = not errors
     return errors
-
-
-def fields_by_key(fields):
-    return {form_field.key: form_field for form_field in fields}
 
 
 def check_answer(form_field, value, earlier, today=None):

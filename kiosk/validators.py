@@ -36,6 +36,12 @@ def clean_text(value, max_length):
     return value
 
 
+def printable(value):
+    """`value` without control characters: safe to show again after it was refused."""
+    return "".join(char for char in value if unicodedata.category(char) not in ("Cc", "Cf")
+                   or char in "\n\t")
+
+
 def gb11643_check_character(first17):
     """The check character of a mainland resident ID (or new foreign permanent resident ID)."""
     total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS))
