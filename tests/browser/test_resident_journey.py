@@ -7,6 +7,8 @@ form that keeps what was typed. At the end the stored submission is checked.
 import pytest
 from playwright.sync_api import expect
 
+from conftest import PORTRAIT
+from layout import layout_problems
 from resident import Resident, reference_on, wrong_check_digit
 
 pytestmark = pytest.mark.browser
@@ -21,14 +23,28 @@ SCENARIOS = {
 }
 
 
+@pytest.mark.parametrize("large_text", [False, True], ids=["default", "large-text"])
 @pytest.mark.parametrize("language", ["zh", "en", "ko"])
-def test_resident_completes_a_package_by_touch(kiosk_page, kiosk_server, screenshots, language):
+def test_resident_completes_a_package_by_touch(kiosk_page, kiosk_server, screenshots,
+                                               language, large_text):
+    """In default mode on a landscape screen; in large-text mode on a portrait one."""
     app, _ = kiosk_server
     scenario = SCENARIOS[language]
     page = kiosk_page
     resident = Resident(page, app, "zh")
     catalogue = resident.catalogue
-    shot = lambda name: screenshots(page, language, name)
+    mode = "large-text" if large_text else "default"
+    problems = {}
+
+    def shot(name):
+        screenshots(page, f"{language}-{mode}", name)
+        problems.update({f"{name}: {problem}": None
+                         for problem in layout_problems(page, large_text)})
+
+    if large_text:
+        page.set_viewport_size(PORTRAIT)
+        resident.tap_button(resident.words("Large text"))
+        expect(page.locator("html")).to_have_class("large-text")
 
     # Home: Chinese by default; the resident picks their language.
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
@@ -130,3 +146,4 @@ def test_resident_completes_a_package_by_touch(kiosk_page, kiosk_server, screens
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     page.goto("/check")
     assert page.url.endswith("/packages")
+    assert not list(problems), "\n".join(problems)
