@@ -267,3 +267,10 @@ def test_large_text_is_a_session_toggle(client):
 def test_preferences_refuse_to_redirect_off_the_kiosk(client):
     response = post(client, "/preferences", {"lang": "en", "next": "https://example.com/"})
     assert response.location == "/"
+
+
+def test_the_confirmation_returns_home_after_its_own_time(app, client):
+    complete_shop(client)
+    done = client.get("/done")
+    seconds = app.extensions["kiosk"].settings.confirmation_seconds
+    assert done.document.find(".//body").get("data-idle-seconds") == str(seconds)

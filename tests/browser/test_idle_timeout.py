@@ -1,0 +1,83 @@
+"""A resident who walks away: "Are you still there?", then the session is wiped.
+
+The browser's clock is driven by Playwright, so the test does not wait 90 real seconds.
+"""
+import pytest
+from playwright.sync_api import expect
+
+from resident import Resident
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def clocked_page(browser, kiosk_server):
+    app, base_url = kiosk_server
+    context = browser.new_context(has_touch=True, base_url=base_url)
+    page = context.new_page()
+    page.clock.install()
+    page.goto("/")
+    yield app, page
+    context.close()
+
+
+def start_a_package(app, page, language="en"):
+    resident = Resident(page, app, "zh")
+    resident.choose_language(language)
+    resident.tap_link(resident.words("Start"))
+    resident.tap_button(resident.local(resident.catalogue.packages["retire"].title))
+    return resident
+
+
+def test_the_idle_dialog_warns_and_continue_keeps_the_session(clocked_page):
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    resident = start_a_package(app, page)
+    dialog = page.get_by_role("alertdialog", name=resident.words("Are you still there?"))
+    expect(dialog).to_be_hidden()
+
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    expect(dialog).to_be_visible()
+    continue_button = dialog.get_by_role("button", name=resident.words("Continue"))
+    expect(continue_button).to_be_focused()
+    expect(dialog.locator("[data-countdown]")).to_have_text(str(settings.warning_seconds))
+
+    page.clock.run_for(10_000)
+    expect(dialog.locator("[data-countdown]")).to_have_text(str(settings.warning_seconds - 10))
+    continue_button.tap()
+    expect(dialog).to_be_hidden()
+    page.clock.run_for(settings.warning_seconds * 1000)
+    assert page.url.endswith("/builder")
+
+
+def test_escape_closes_the_idle_dialog_like_continue(clocked_page):
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    start_a_package(app, page)
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    expect(page.locator("#timeout-dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#timeout-dialog")).to_be_hidden()
+    assert page.url.endswith("/builder")
+
+
+def test_without_an_answer_the_session_is_wiped_and_the_kiosk_returns_home(clocked_page):
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    start_a_package(app, page)
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    with page.expect_navigation():
+        page.clock.run_for(settings.warning_seconds * 1000 + 1000)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.goto("/builder")
+    assert page.url.endswith("/packages"), "the wiped session still had a package"
+
+
+def test_touching_the_screen_restarts_the_idle_clock(clocked_page):
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    start_a_package(app, page)
+    page.clock.run_for((settings.idle_timeout_seconds - 5) * 1000)
+    page.locator("h1").tap()
+    page.clock.run_for(10_000)
+    expect(page.locator("#timeout-dialog")).to_be_hidden()
