@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from conftest import MINI_CATALOGUE
+from support import MINI_CATALOGUE
 from kiosk import flow
 from kiosk.catalogue import CUSTOM_PACKAGE, load_catalogue
 from kiosk.errors import BadRequest, StepNotReady

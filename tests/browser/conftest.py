@@ -11,6 +11,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from kiosk import create_app
+from layout import LANDSCAPE
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -19,8 +20,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
-PORTRAIT = {"width": 1080, "height": 1920}
-LANDSCAPE = {"width": 1920, "height": 1080}
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,17 @@
-"""Measurements a person with a tape measure would make on a kiosk screen.
+"""Measurements a person with a tape measure (and axe-core) would make on a kiosk screen.
 
 Every visible control must be big enough to hit with a finger (48×48 CSS px, 60×60 in
 large text); in large text every visible piece of text must be at least 28 CSS px with a
 line height of at least 1.3; nothing may stick out sideways.
 """
+from axe_playwright_python.sync_playwright import Axe
+
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+AXE = Axe()
+# WCAG 2.0-2.2 A and AA rules; axe-core is bundled with the Python package (offline).
+AXE_RULES = {"runOnly": {"type": "tag",
+                         "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
 MEASURE = """
 () => {
@@ -50,3 +58,10 @@ def layout_problems(page, large_text):
     if measured["overflow"] > 0:
         problems.append(f"the page is {measured['overflow']}px wider than the screen")
     return sorted(set(problems))
+
+
+def axe_violations(page):
+    """axe-core's WCAG A/AA violations on the current screen, one line each."""
+    results = AXE.run(page, options=AXE_RULES)
+    return [f"axe {violation['id']}: {node['target']}"
+            for violation in results.response["violations"] for node in violation["nodes"]]

@@ -7,19 +7,20 @@ form that keeps what was typed. At the end the stored submission is checked.
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PORTRAIT
-from layout import layout_problems
+from layout import PORTRAIT, axe_violations, layout_problems
 from resident import Resident, reference_on, wrong_check_digit
 
 pytestmark = pytest.mark.browser
 
 SCENARIOS = {
     "zh": {"package": "open_shop", "drop": "outdoor_signboard",
-           "add": "social_security_card_apply", "not_eligible": {}, "switch_to": "en"},
+           "add": "tobacco_retail_licence", "not_eligible": {"shop_near_school": True},
+           "switch_to": "en"},
     "en": {"package": "have_baby", "drop": "parenting_guidance", "add": "residence_permit",
            "not_eligible": {"parent_local_hukou": False}, "switch_to": "ko"},
-    "ko": {"package": "retire", "drop": "senior_citizen_card",
-           "add": "social_security_card_replace", "not_eligible": {}, "switch_to": "zh"},
+    "ko": {"package": "retire", "drop": "housing_fund_retirement_withdrawal",
+           "add": "social_security_card_replace", "not_eligible": {"age_60_plus": False},
+           "switch_to": "zh"},
 }
 
 
@@ -39,7 +40,7 @@ def test_resident_completes_a_package_by_touch(kiosk_page, kiosk_server, screens
     def shot(name):
         screenshots(page, f"{language}-{mode}", name)
         problems.update({f"{name}: {problem}": None
-                         for problem in layout_problems(page, large_text)})
+                         for problem in layout_problems(page, large_text) + axe_violations(page)})
 
     if large_text:
         page.set_viewport_size(PORTRAIT)

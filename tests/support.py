@@ -1,0 +1,18 @@
+"""What tests share besides fixtures: the small test catalogue and an app built on it."""
+from pathlib import Path
+
+from kiosk import create_app
+from pagecheck import PageCheckingClient
+
+TESTS = Path(__file__).resolve().parent
+MINI_CATALOGUE = TESTS / "data" / "mini_catalogue.toml"
+
+
+def make_app(tmp_path, catalogue=MINI_CATALOGUE, **overrides):
+    """The kiosk on a temporary database; `overrides` are kiosk.ini "section.key" values."""
+    settings = {"catalogue.path": str(catalogue), "database.path": str(tmp_path / "kiosk.db"),
+                "server.secret_key": "test-secret"}
+    settings.update(overrides)
+    app = create_app({"TESTING": True, "KIOSK_OVERRIDES": settings})
+    app.test_client_class = PageCheckingClient
+    return app
