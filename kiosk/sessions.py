@@ -39,11 +39,14 @@ class SQLiteSessionInterface(SessionInterface):
         self.lifetime_seconds = lifetime_seconds
 
     def open_session(self, app, request):
+        oldest_allowed = time.time() - self.lifetime_seconds
         session_id = request.cookies.get(COOKIE_NAME)
         if session_id:
-            data = self.store.load_session(session_id, time.time() - self.lifetime_seconds)
+            data = self.store.load_session(session_id, oldest_allowed)
             if data is not None:
                 return ServerSession(session_id, data)
+        # A new resident: wipe what earlier ones left when they walked away mid-journey.
+        self.store.purge_sessions(oldest_allowed)
         return ServerSession(secrets.token_urlsafe(32), new=True)
 
     def save_session(self, app, session, response):

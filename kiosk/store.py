@@ -42,6 +42,7 @@ class Store:
         db.enable_wal()
         db["sessions"].create({"id": str, "data": str, "updated": float}, pk="id",
                               if_not_exists=True)
+        db["sessions"].create_index(["updated"], if_not_exists=True)
         db["submissions"].create({
             "reference": str, "kiosk_id": str, "created": str, "language": str,
             "modes": str, "package": str, "items": str, "answers": str,

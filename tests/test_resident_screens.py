@@ -274,3 +274,23 @@ def test_the_confirmation_returns_home_after_its_own_time(app, client):
     done = client.get("/done")
     seconds = app.extensions["kiosk"].settings.confirmation_seconds
     assert done.document.find(".//body").get("data-idle-seconds") == str(seconds)
+
+
+def test_a_walked_away_session_is_wiped_from_the_database_when_the_next_resident_comes(app):
+    first, second = app.test_client(), app.test_client()
+    choose(first)
+    post(first, "/form", SHOP_ANSWERS)
+    store = app.extensions["kiosk"].store
+    walked_away = first.get_cookie("kiosk_session").value
+    store.db.execute("update sessions set updated = updated - 3600")
+    second.get("/")
+    assert store.db["sessions"].count_where("id = ?", [walked_away]) == 0
+    assert first.get("/check").location == "/packages"
+
+
+def test_switching_language_on_the_eligibility_step_keeps_the_answers_given(client):
+    choose(client, "have_baby")
+    post(client, "/preferences", {"draft": "eligibility", "lang": "en", "next": "/eligibility",
+                                  "local_hukou": "no"})
+    page = client.get("/eligibility")
+    assert page.document.find(".//input[@id='local_hukou-no']").get("checked") is not None
