@@ -294,3 +294,10 @@ def test_switching_language_on_the_eligibility_step_keeps_the_answers_given(clie
                                   "local_hukou": "no"})
     page = client.get("/eligibility")
     assert page.document.find(".//input[@id='local_hukou-no']").get("checked") is not None
+
+
+def test_start_over_works_even_when_the_session_and_its_token_are_already_gone(client):
+    choose(client)
+    response = client.post("/start-over", data={"csrf_token": "from-a-wiped-session"})
+    assert response.status_code == 302 and response.location == "/"
+    assert client.get("/builder").location == "/packages"
