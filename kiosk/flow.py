@@ -22,7 +22,7 @@ def start_package(state, catalogue, package_key):
         items = catalogue.packages[package_key].default_items()
     else:
         raise BadRequest(f"unknown package {package_key!r}")
-    state.update(package=package_key, items=items, eligibility_done=False, form_done=False)
+    state.update(package=package_key, items=items)
 
 
 def package_of(state, catalogue):
@@ -48,8 +48,6 @@ def set_item(state, catalogue, item_key, include):
             raise BadRequest(f"item {item_key!r} is required by the package")
         items.remove(item_key)
     state["items"] = items
-    state["eligibility_done"] = False
-    state["form_done"] = False
 
 
 def chosen_items(state):
@@ -91,8 +89,14 @@ def record_eligibility(state, catalogue, posted):
         else:
             missing.append(question.key)
     state["eligibility"] = answers
-    state["eligibility_done"] = not missing
     return missing
+
+
+def eligibility_complete(state, catalogue):
+    """True when every question the chosen items ask has a yes or no."""
+    answers = state.get("eligibility", {})
+    return all(question.key in answers
+               for question in catalogue.questions_for(chosen_items(state)))
 
 
 def keep_eligibility_draft(state, catalogue, posted):
@@ -145,18 +149,33 @@ def record_answers(state, catalogue, posted, today=None):
     """
     fields = form_fields(state, catalogue)
     raw = {f.key: str(posted.get(f.key, ""))[:f.max_length * 4] for f in fields}
+    cleaned, errors = check_answers(fields, raw, today)
+    lengths = {form_field.key: form_field.max_length for form_field in fields}
+    answers = dict(state.get("answers", {}))
+    answers.update({key: cleaned.get(key, printable(raw[key])[:lengths[key]]) for key in raw})
+    state["answers"] = answers
+    return errors
+
+
+def check_answers(fields, raw, today=None):
+    """({field key: cleaned answer}, {field key: error code}) for the one form's fields."""
     cleaned, errors = {}, {}
     for form_field in fields:
         try:
-            cleaned[form_field.key] = check_answer(form_field, raw[form_field.key], cleaned, today)
+            cleaned[form_field.key] = check_answer(form_field, raw.get(form_field.key, ""),
+                                                   cleaned, today)
         except Invalid as invalid:
             errors[form_field.key] = invalid.code
-    answers = dict(state.get("answers", {}))
-    lengths = {form_field.key: form_field.max_length for form_field in fields}
-    answers.update({key: cleaned.get(key, printable(raw[key])[:lengths[key]]) for key in raw})
-    state["answers"] = answers
-    state["form_done"] = not errors
-    return errors
+    return cleaned, errors
+
+
+def form_complete(state, catalogue):
+    """True when the answers kept so far satisfy every field the chosen items need.
+
+    Derived, not remembered: adding a service with new questions reopens the form.
+    """
+    fields = form_fields(state, catalogue)
+    return not check_answers(fields, state.get("answers", {}))[1]
 
 
 def check_answer(form_field, value, earlier, today=None):
@@ -202,13 +221,13 @@ def require_step(state, catalogue, step):
         raise StepNotReady("builder")
     if step == "eligibility":
         return
-    if needs_eligibility(state, catalogue) and not state.get("eligibility_done"):
+    if not eligibility_complete(state, catalogue):
         raise StepNotReady("eligibility")
     if not items_to_submit(state, catalogue):
         raise StepNotReady("eligibility")
     if step == "form":
         return
-    if not state.get("form_done"):
+    if not form_complete(state, catalogue):
         raise StepNotReady("form")
 
 

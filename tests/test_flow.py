@@ -47,11 +47,29 @@ def test_an_unknown_package_or_item_is_a_bad_request(catalogue):
         flow.set_item(state, catalogue, "win_the_lottery", True)
 
 
-def test_changing_the_items_means_the_form_must_be_checked_again(catalogue):
+def test_adding_a_service_with_new_questions_reopens_the_form(catalogue):
     state = {}
     flow.start_package(state, catalogue, "open_shop")
-    state["form_done"] = True
+    assert flow.record_answers(state, catalogue, {
+        "applicant_name": "张三", "applicant_id_type": "passport",
+        "applicant_id_number": "E12345678", "applicant_phone": "13812345678",
+        "shop_name": "店", "shop_kind": "retail"}, TODAY) == {}
+    flow.require_step(state, catalogue, "check")
+    flow.set_item(state, catalogue, "hukou_birth", True)
+    with pytest.raises(StepNotReady) as raised:
+        flow.require_step(state, catalogue, "check")
+    assert raised.value.step == "eligibility"
+    flow.record_eligibility(state, catalogue, {"local_hukou": "yes"})
+    flow.require_step(state, catalogue, "check")   # no new field: the form still holds
+
+
+def test_adding_a_service_with_new_fields_reopens_the_form(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, CUSTOM_PACKAGE)
     flow.set_item(state, catalogue, "seal", True)
+    assert flow.record_answers(state, catalogue, {"applicant_name": "张三"}, TODAY) == {}
+    flow.require_step(state, catalogue, "check")
+    flow.set_item(state, catalogue, "business_licence", True)
     with pytest.raises(StepNotReady) as raised:
         flow.require_step(state, catalogue, "check")
     assert raised.value.step == "form"
@@ -76,7 +94,7 @@ def test_answers_are_checked_and_kept_even_when_wrong(catalogue):
     assert errors == {"applicant_id_number": "id_check_digit", "shop_name": "required"}
     assert state["answers"]["applicant_id_number"] == "110105194912310021"
     assert state["answers"]["applicant_name"] == "张三"
-    assert not state["form_done"]
+    assert not flow.form_complete(state, catalogue)
 
 
 def test_an_optional_date_may_be_left_empty_but_not_wrong(catalogue):

@@ -43,7 +43,7 @@ def eligibility_outcome():
     catalogue = services().catalogue
     resident = state()
     flow.require_step(resident, catalogue, "eligibility")
-    if not resident.get("eligibility_done"):
+    if not flow.eligibility_complete(resident, catalogue):
         return go_to_step("eligibility")
     return render_template("screens/eligibility_outcome.html",
                            failures=flow.ineligible(resident, catalogue),
