@@ -124,6 +124,7 @@ def done():
     catalogue = services().catalogue
     item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
     return render_template("screens/done.html", reference=reference,
+                           created=submission["created"],
                            items=item_keys, documents=catalogue.documents_for(item_keys),
                            longest_days=catalogue.longest_days(item_keys),
                            qr_svg=_qr_svg(reference))

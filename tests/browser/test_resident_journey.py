@@ -134,6 +134,11 @@ def test_resident_completes_a_package_by_touch(kiosk_page, kiosk_server, screens
     reference = reference_on(page)
     expect(page.get_by_role("button", name=resident.words("Print receipt"))).to_be_visible()
     shot("10-done")
+    page.emulate_media(media="print")
+    expect(page.locator(".kiosk-bar")).to_be_hidden()
+    expect(page.locator("[data-reference]")).to_be_visible()
+    screenshots(page, f"{language}-{mode}", "10-done-printed-receipt")
+    page.emulate_media(media="screen")
     store = app.extensions["kiosk"].store
     submission = store.get_submission(reference)
     assert submission["language"] == language
