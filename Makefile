@@ -28,7 +28,7 @@ translations: $(BIN)/.installed
 
 # For developers: gather new strings from code and templates into every language's .po.
 extract-messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o locales/messages.pot --no-location --sort-output --no-wrap --project=kiosk .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --sort-output --no-wrap --project=kiosk .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap
 
 clean:

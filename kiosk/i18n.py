@@ -1,12 +1,8 @@
 """Languages of the screen: Flask-Babel set-up and helpers for catalogue texts."""
-from pathlib import Path
-
 from flask import current_app, session
 from flask_babel import Babel, get_locale
 
-from .settings import LANGUAGES
-
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from .settings import LANGUAGES, LOCALES_DIR
 # BCP 47 tags for <html lang>: Chinese is written in simplified characters here.
 HTML_LANG = {"zh": "zh-Hans", "en": "en", "ko": "ko"}
 # Each language's name in itself: the language buttons are named exactly these.

@@ -1,44 +1,82 @@
-"""Words for the codes the service modules use, in the resident's language."""
-from flask_babel import lazy_gettext as _l
+"""Messages that both the screens and the speech prompts use, as gettext message ids.
+
+No Flask here: `N_` only marks a string for `make extract-messages`; the screens
+translate with Flask-Babel's gettext, the speech prompts with `translator(language)`.
+"""
+from babel.support import Translations
+
+from .settings import LANGUAGES, LOCALES_DIR
+
+
+def N_(message):
+    """Mark `message` for translation; it is translated where it is used."""
+    return message
+
 
 FIELD_ERRORS = {
-    "required": _l("Enter %(label)s"),
-    "required_choice": _l("Choose %(label)s"),
-    "too_long": _l("%(label)s is too long"),
-    "bad_characters": _l("%(label)s contains characters that cannot be used"),
-    "choice": _l("Choose one of the options for %(label)s"),
-    "id_type_first": _l("Choose the kind of ID first, then enter its number"),
-    "id_length": _l("A resident ID number has 18 characters"),
-    "id_characters": _l("A resident ID number has 17 digits and then a digit or X"),
-    "id_region": _l("The first digits of this ID number are not a region of China"),
-    "id_birth_date": _l("The birth date inside this ID number is not a real date"),
-    "id_check_digit": _l("This ID number is not right. Check each digit against your card"),
-    "foreign_id_format": _l("Enter the number as printed on your permanent resident ID card"),
-    "passport_format": _l("Enter the passport number as printed, letters and digits only"),
-    "phone": _l("Enter a phone number, like 138 0013 8000, or +82 10 1234 5678 from abroad"),
-    "email": _l("Enter an email address, like name@example.com"),
-    "date": _l("Enter a real date"),
-    "date_past": _l("%(label)s must be today or in the past"),
-    "date_future": _l("%(label)s must be today or in the future"),
-    "number": _l("Enter %(label)s as a whole number"),
-    "number_small": _l("%(label)s is too small"),
-    "number_large": _l("%(label)s is too large"),
+    "required": N_("Enter %(label)s"),
+    "required_choice": N_("Choose %(label)s"),
+    "too_long": N_("%(label)s is too long"),
+    "bad_characters": N_("%(label)s contains characters that cannot be used"),
+    "choice": N_("Choose one of the options for %(label)s"),
+    "id_type_first": N_("Choose the kind of ID first, then enter its number"),
+    "id_length": N_("A resident ID number has 18 characters"),
+    "id_characters": N_("A resident ID number has 17 digits and then a digit or X"),
+    "id_region": N_("The first digits of this ID number are not a region of China"),
+    "id_birth_date": N_("The birth date inside this ID number is not a real date"),
+    "id_check_digit": N_("This ID number is not right. Check each digit against your card"),
+    "foreign_id_format": N_("Enter the number as printed on your permanent resident ID card"),
+    "passport_format": N_("Enter the passport number as printed, letters and digits only"),
+    "phone": N_("Enter a phone number, like 138 0013 8000, or +82 10 1234 5678 from abroad"),
+    "email": N_("Enter an email address, like name@example.com"),
+    "date": N_("Enter a real date"),
+    "date_past": N_("%(label)s must be today or in the past"),
+    "date_future": N_("%(label)s must be today or in the future"),
+    "number": N_("Enter %(label)s as a whole number"),
+    "number_small": N_("%(label)s is too small"),
+    "number_large": N_("%(label)s is too large"),
 }
 
 ID_TYPE_LABELS = {
-    "cn_resident": _l("Mainland resident ID card"),
-    "foreign_permanent": _l("Foreign permanent resident ID card"),
-    "passport": _l("Passport"),
+    "cn_resident": N_("Mainland resident ID card"),
+    "foreign_permanent": N_("Foreign permanent resident ID card"),
+    "passport": N_("Passport"),
 }
 
 MODE_LABELS = {
-    "large_text": _l("Large text"),
-    "speech": _l("Read aloud"),
-    "voice": _l("Voice input"),
-    "sign": _l("Sign language"),
+    "large_text": N_("Large text"),
+    "speech": N_("Read aloud"),
+    "voice": N_("Voice input"),
+    "sign": N_("Sign language"),
 }
 
+# Calm error pages: (heading, message).
+ERROR_PAGES = {
+    "not_possible": (N_("That choice is not available"),
+                     N_("Something on the screen was out of date. Please start this step again.")),
+    "expired": (N_("This page has expired"),
+                N_("For your safety the page was refreshed. Nothing you saved was lost. "
+                   "Please try again.")),
+    "not_found": (N_("Page not found"), N_("This page does not exist on the kiosk.")),
+    "too_long": (N_("Too much text"),
+                 N_("What was sent is far longer than any answer needs. "
+                    "Please shorten it and try again.")),
+    "wrong_method": (N_("That did not work"), N_("Please use the buttons on the screen.")),
+    "out_of_date": (N_("That did not work"),
+                    N_("Something on the screen was out of date. Please try again.")),
+    "unexpected": (N_("Sorry, something went wrong"),
+                   N_("Nothing you saved was lost. Please try again, or ask a member of staff.")),
+}
 
-def field_error(code, label):
-    """The message shown at a field and in the error summary."""
-    return FIELD_ERRORS[code] % {"label": label}
+_translators = {}
+
+
+def translator(language):
+    """Babel translations for `language` from locales/ (loaded once)."""
+    if language not in _translators:
+        _translators[language] = Translations.load(str(LOCALES_DIR), [language])
+    return _translators[language]
+
+
+def all_translators():
+    return {language: translator(language) for language in LANGUAGES}

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES
 from .i18n import local
-from .messages import ID_TYPE_LABELS, MODE_LABELS
+from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS
 from .validators import ID_TYPES
 from .web import go_to_step, services, state
 
@@ -84,7 +84,7 @@ def format_fee(amount):
 def field_options(form_field):
     """[(value, text)] offered by a choice or kind-of-ID field, in the screen's language."""
     if form_field.type == "id_type":
-        return [Choice(value, str(ID_TYPE_LABELS[value])) for value in ID_TYPES]
+        return [Choice(value, _(ID_TYPE_LABELS[value])) for value in ID_TYPES]
     return [Choice(option.value, local(option.label)) for option in form_field.options]
 
 
@@ -96,39 +96,29 @@ def answer_text(form_field, value):
     return value
 
 
-def error_page(status, heading, message):
-    return render_template("screens/error.html", heading=heading, message=message), status
+def error_page(status, name):
+    heading, message = ERROR_PAGES[name]
+    return render_template("screens/error.html", heading=_(heading), message=_(message),
+                           error_name=name), status
 
 
 def not_possible(error):
     log.warning("refused a post that names nothing the kiosk offers: %s", error)
-    return error_page(400, _("That choice is not available"),
-                      _("Something on the screen was out of date. Please start this step again."))
+    return error_page(400, "not_possible")
 
 
 def expired_form(error):
     log.warning("refused a form without a valid security token: %s", error.description)
-    return error_page(400, _("This page has expired"),
-                      _("For your safety the page was refreshed. Nothing you saved was lost. "
-                        "Please try again."))
+    return error_page(400, "expired")
+
+
+HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
 
 
 def http_error(error):
-    if error.code == 404:
-        return error_page(404, _("Page not found"),
-                          _("This page does not exist on the kiosk."))
-    if error.code == 413:
-        return error_page(413, _("Too much text"),
-                          _("What was sent is far longer than any answer needs. "
-                            "Please shorten it and try again."))
-    if error.code == 405:
-        return error_page(405, _("That did not work"),
-                          _("Please use the buttons on the screen."))
-    return error_page(error.code or 400, _("That did not work"),
-                      _("Something on the screen was out of date. Please try again."))
+    return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))
 
 
 def unexpected_error(error):
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return error_page(500, _("Sorry, something went wrong"),
-                      _("Nothing you saved was lost. Please try again, or ask a member of staff."))
+    return error_page(500, "unexpected")

@@ -14,6 +14,26 @@ LANGUAGES = ("zh", "en", "ko")
 # Characters that cannot be confused when read aloud or typed: no 0/O, no 1/I.
 UNAMBIGUOUS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "kiosk.ini"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How one language is spoken: the engine's voice id and rates in words per minute."""
+    voice: str
+    rate: int
+    slow_rate: int
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    enabled: bool
+    driver: str | None
+    cache_dir: Path
+    cache_max_bytes: int
+    warm_at_start: bool
+    volume: float
+    voices: dict  # language -> Voice
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,7 @@ class Settings:
     host: str
     port: int
     secret_key: str
+    speech: SpeechSettings
     config_path: Path
 
 
@@ -71,7 +92,24 @@ def load_settings(path=None, overrides=None):
         host=reader.text("server", "host"),
         port=reader.integer("server", "port", 1, 65535),
         secret_key=reader.text("server", "secret_key", allow_empty=True),
+        speech=_speech_settings(reader, base),
         config_path=path,
+    )
+
+
+def _speech_settings(reader, base):
+    return SpeechSettings(
+        enabled=reader.boolean("speech", "enabled"),
+        driver=reader.text("speech", "driver", allow_empty=True) or None,
+        cache_dir=base / reader.text("speech", "cache_dir"),
+        cache_max_bytes=reader.integer("speech", "cache_max_mb", 1, 100_000) * 1024 * 1024,
+        warm_at_start=reader.boolean("speech", "warm_at_start"),
+        volume=reader.fraction("speech", "volume"),
+        voices={language: Voice(
+            voice=reader.text("speech", f"{language}_voice"),
+            rate=reader.integer("speech", f"{language}_rate", 50, 400),
+            slow_rate=reader.integer("speech", f"{language}_slow_rate", 50, 400))
+            for language in LANGUAGES},
     )
 
 
@@ -91,6 +129,23 @@ class _Reader:
         value = self.parser.get(section, key).strip()
         if not value and not allow_empty:
             raise self.error(section, key, "is empty")
+        return value
+
+    def boolean(self, section, key):
+        raw = self.text(section, key).lower()
+        if raw not in ("yes", "no", "true", "false", "on", "off"):
+            raise self.error(section, key, f"must be yes or no, not {raw!r}")
+        return raw in ("yes", "true", "on")
+
+    def fraction(self, section, key):
+        """A fraction between 0.1 and 1.0, written as a decimal (0.8)."""
+        raw = self.text(section, key)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.error(section, key, f"must be a number like 0.8, not {raw!r}") from None
+        if not 0.1 <= value <= 1.0:
+            raise self.error(section, key, f"must be between 0.1 and 1.0, not {value}")
         return value
 
     def integer(self, section, key, lowest, highest):

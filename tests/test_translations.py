@@ -15,7 +15,7 @@ def source_messages(tmp_path_factory):
     """The messages in the code and templates right now (pybabel extract)."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
+                    "-k", "N_", "-o", str(pot), "--no-location", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
         return [message for message in read_po(handle) if message.id]

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import flow
 from ..i18n import local
-from ..messages import field_error
+from ..messages import FIELD_ERRORS
 from ..web import go_to_step, returning_to_check, services, state
 
 bp = Blueprint("journey", __name__)
@@ -63,7 +63,8 @@ def answer_form():
         if not codes:
             return go_to_step("check")
         labels = {form_field.key: form_field.label for form_field in fields}
-        errors = {key: field_error(code, local(labels[key])) for key, code in codes.items()}
+        errors = {key: _(FIELD_ERRORS[code], label=local(labels[key]))
+                  for key, code in codes.items()}
     return render_template("screens/form.html", fields=fields,
                            sections=_by_section(fields, catalogue),
                            answers=resident.get("answers", {}), errors=errors,

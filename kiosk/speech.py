@@ -1,0 +1,233 @@
+"""Read aloud: pyttsx3 synthesis through one worker thread, and a disk cache of prompts.
+
+No Flask here. pyttsx3 (with espeak-ng) crashes the process when two threads
+synthesise at once, and espeak-ng can be initialised only once per process: so each
+process has exactly one engine, driven by one worker thread that sets voice and rate for
+every job. Prompts are cached on disk by a hash of (engine, voice, rate, text); text a
+resident typed is synthesised on demand and never cached.
+"""
+import contextlib
+import hashlib
+import io
+import logging
+import os
+import queue
+import tempfile
+import threading
+import wave
+from concurrent.futures import Future
+from pathlib import Path
+
+from .errors import KioskError
+
+log = logging.getLogger(__name__)
+MAX_TEXT_LENGTH = 1000          # characters; prompts are a few sentences at most
+SYNTHESIS_TIMEOUT = 30          # seconds a request waits for the worker
+# Audio of a resident's own answers is written only to memory-backed storage when there is one.
+PRIVATE_TEMP = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+class SpeechUnavailable(KioskError):
+    """The speech engine (or the voice for a language) is missing: the kiosk works by touch."""
+
+
+class Engine:
+    """The process's one pyttsx3 engine, owned by one worker thread."""
+
+    _shared = {}
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, driver=None):
+        """The engine for `driver`, started on first use and then reused by every app."""
+        with cls._shared_lock:
+            if driver not in cls._shared:
+                cls._shared[driver] = cls(driver)
+            return cls._shared[driver]
+
+    def __init__(self, driver=None):
+        self.driver = driver
+        self.name = f"pyttsx3-{driver or 'default'}"
+        self.voices = set()
+        self.error = None
+        self._jobs = queue.Queue()
+        ready = threading.Event()
+        threading.Thread(target=self._work, args=(ready,), name="speech-engine",
+                         daemon=True).start()
+        ready.wait(timeout=30)
+
+    def _work(self, ready):
+        try:
+            import pyttsx3
+            engine = pyttsx3.init(self.driver) if self.driver else pyttsx3.init()
+            for voice in engine.getProperty("voices"):
+                self.voices.update({voice.id, voice.id.rsplit("/", 1)[-1], voice.name})
+        except Exception as error:  # a missing library or driver: speech is simply off
+            self.error = f"{type(error).__name__}: {error}"
+            log.warning("speech engine unavailable: %s", self.error)
+            return
+        finally:
+            ready.set()
+        while True:
+            text, voice, rate, future = self._jobs.get()
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(self._synthesise(engine, text, voice, rate))
+                except Exception as error:
+                    future.set_exception(error)
+
+    @staticmethod
+    def _synthesise(engine, text, voice, rate):
+        handle, path = tempfile.mkstemp(suffix=".wav", dir=PRIVATE_TEMP)
+        os.close(handle)
+        try:
+            engine.setProperty("voice", voice)
+            engine.setProperty("rate", rate)
+            # The espeak driver prints "Audio saved to <path>" for every file; keep logs clean.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, path)
+                engine.runAndWait()
+            return Path(path).read_bytes()
+        finally:
+            os.remove(path)
+
+    @property
+    def available(self):
+        return self.error is None
+
+    def has_voice(self, voice):
+        return voice in self.voices
+
+    def synthesise(self, text, voice, rate):
+        """WAV bytes for `text`; waits for the worker, which does one job at a time."""
+        if not self.available:
+            raise SpeechUnavailable(self.error)
+        future = Future()
+        self._jobs.put((text, voice, rate, future))
+        audio = future.result(timeout=SYNTHESIS_TIMEOUT)
+        if not audio.startswith(b"RIFF") or len(audio) <= 44:
+            raise SpeechUnavailable(f"the engine returned no audio for voice {voice}")
+        return audio
+
+
+class SpeechCache:
+    """Synthesised prompts on disk: atomic writes, least recently used pruned past a size."""
+
+    def __init__(self, folder, max_bytes):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._size = sum(path.stat().st_size for path in self.folder.glob("*.wav"))
+
+    def path(self, key):
+        return self.folder / f"{key}.wav"
+
+    def get(self, key):
+        """The cached file for `key`, marked as just used, or None."""
+        path = self.path(key)
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return None
+        return path
+
+    def put(self, key, audio):
+        """Store `audio` under `key` so that no reader ever sees half a file."""
+        path = self.path(key)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
+        with os.fdopen(handle, "wb") as file:
+            file.write(audio)
+        existed = path.exists()
+        os.replace(temporary, path)
+        with self._lock:
+            if not existed:
+                self._size += len(audio)
+            if self._size > self.max_bytes:
+                self._prune()
+        return path
+
+    def _prune(self):
+        """Remove the least recently used audio until the cache is 90% of its limit."""
+        files = sorted(self.folder.glob("*.wav"), key=lambda path: path.stat().st_mtime)
+        self._size = sum(path.stat().st_size for path in files)
+        for path in files:
+            if self._size <= self.max_bytes * 0.9:
+                break
+            size = path.stat().st_size
+            path.unlink(missing_ok=True)
+            self._size -= size
+            log.info("speech cache pruned %s", path.name)
+
+    @property
+    def size(self):
+        return self._size
+
+
+class Speech:
+    """Speech in the screen's language: cached prompts and uncached private read-backs."""
+
+    def __init__(self, settings, engine_factory=Engine.shared):
+        self.settings = settings
+        self.cache = SpeechCache(settings.cache_dir, settings.cache_max_bytes)
+        self.engine = engine_factory(settings.driver) if settings.enabled else None
+        self.missing_voices = sorted(
+            language for language, voice in settings.voices.items()
+            if self.engine and self.engine.available and not self.engine.has_voice(voice.voice))
+        for language in self.missing_voices:
+            log.warning("speech: no voice %r for %s", settings.voices[language].voice, language)
+
+    def available(self, language=None):
+        """True when prompts can be spoken (in `language`, if given)."""
+        if self.engine is None or not self.engine.available:
+            return False
+        return language not in self.missing_voices if language else True
+
+    def voice(self, language, slow=False):
+        voice = self.settings.voices[language]
+        return voice.voice, voice.slow_rate if slow else voice.rate
+
+    def key(self, text, language, slow=False):
+        """The cache key: a hash of everything that changes the sound."""
+        voice, rate = self.voice(language, slow)
+        engine = self.engine.name if self.engine else "none"
+        return hashlib.sha256(f"{engine}\0{voice}\0{rate}\0{text}".encode()).hexdigest()[:32]
+
+    def prompt_audio(self, text, language, slow=False):
+        """(key, path) of the cached audio for a prompt, synthesising it on a miss."""
+        key = self.key(text, language, slow)
+        path = self.cache.get(key)
+        if path is None:
+            path = self.cache.put(key, self._synthesise(text, language, slow))
+        return key, path
+
+    def private_audio(self, text, language, slow=False):
+        """WAV bytes for a resident's own answer: synthesised now, never cached, never logged."""
+        return self._synthesise(text, language, slow)
+
+    def _synthesise(self, text, language, slow):
+        if not self.available(language):
+            raise SpeechUnavailable(f"speech is not available for {language}")
+        if not text or len(text) > MAX_TEXT_LENGTH:
+            raise ValueError("text is empty or too long to speak")
+        voice, rate = self.voice(language, slow)
+        return self.engine.synthesise(text, voice, rate)
+
+    def warm(self, prompts, progress=None):
+        """Synthesise every (text, language, slow) not yet cached; return how many were made."""
+        made = 0
+        for text, language, slow in prompts:
+            if not self.available(language):
+                continue
+            if self.cache.get(self.key(text, language, slow)) is None:
+                self.prompt_audio(text, language, slow)
+                made += 1
+            if progress:
+                progress()
+        return made
+
+
+def wav_duration(audio):
+    """Seconds of sound in WAV bytes."""
+    with wave.open(io.BytesIO(audio)) as reader:
+        return reader.getnframes() / reader.getframerate()
