@@ -4,6 +4,7 @@
 blueprints reach them through `kiosk.web.services()`.
 """
 import secrets
+import threading
 from dataclasses import dataclass
 
 from flask import Flask
@@ -13,8 +14,10 @@ from . import commands, i18n, pages
 from .catalogue import Catalogue, load_catalogue
 from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
+from .prompts import Prompts, speech_jobs
+from .speech import Speech
 from .store import Store
-from .views import journey, packages, preferences
+from .views import journey, packages, preferences, speech
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -24,6 +27,8 @@ class Services:
     settings: Settings
     catalogue: Catalogue
     store: Store
+    prompts: Prompts
+    speech: Speech
 
 
 def create_app(test_config=None):
@@ -41,7 +46,14 @@ def create_app(test_config=None):
     app.config.update(test_config)
 
     store = Store(settings.database_path)
-    app.extensions["kiosk"] = Services(settings, load_catalogue(settings.catalogue_path), store)
+    catalogue = load_catalogue(settings.catalogue_path)
+    prompts = Prompts(catalogue)
+    voices = Speech(settings.speech)
+    app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices)
+    if settings.speech.warm_at_start and voices.available():
+        # In the background: the kiosk serves at once; prompts not yet made are made on demand.
+        threading.Thread(target=voices.warm, args=(speech_jobs(prompts),), name="speech-warm-up",
+                         daemon=True).start()
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -54,6 +66,8 @@ def create_app(test_config=None):
     app.register_blueprint(packages.bp)
     app.register_blueprint(journey.bp)
     app.register_blueprint(preferences.bp)
+    app.register_blueprint(speech.bp)
+    speech.init_app(app)
     commands.init_app(app)
     return app
 

@@ -43,9 +43,13 @@ def init_app(app):
     app.register_error_handler(Exception, unexpected_error)
 
 
+# Responses that hold nothing personal and may be cached: the kiosk's files and prompt audio.
+PUBLIC_ENDPOINTS = {"static", "speech.prompt"}
+
+
 def shared_device_headers(response):
     """Nothing a resident saw may be kept by the browser for the next person."""
-    if request.endpoint != "static":
+    if request.endpoint not in PUBLIC_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

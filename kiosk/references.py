@@ -15,13 +15,14 @@ RANDOM_LENGTH = 4
 def check_character(text):
     """Luhn mod 32 over the reference (dashes ignored): catches any single mistyped character.
 
-    Letters count as their place in the unambiguous alphabet, the date's digits as
-    themselves; the date part holds only digits,
-    so the two never mix at one place.
+    The kiosk id and the random part count by place in the unambiguous alphabet (where
+    "8" and "A" differ), the date's digits as themselves.
     """
     base = len(UNAMBIGUOUS_ALPHABET)
-    values = [int(char) if char.isdigit() else UNAMBIGUOUS_ALPHABET.index(char)
-              for char in text if char != "-"]
+    kiosk_id, date, tail = (text.split("-") + ["", ""])[:3]
+    values = ([UNAMBIGUOUS_ALPHABET.index(char) for char in kiosk_id]
+              + [int(char) for char in date]
+              + [UNAMBIGUOUS_ALPHABET.index(char) for char in tail])
     total = 0
     for position, value in enumerate(reversed(values)):
         addend = value * 2 if position % 2 == 0 else value

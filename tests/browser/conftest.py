@@ -19,7 +19,9 @@ CHROMIUM = "/usr/bin/chromium"
 # Flags that keep Chromium from calling out to the internet (this kiosk is offline).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+                 "--disable-quic",
+                 # A kiosk speaks each screen's prompt on arrival, as its operator's launch does.
+                 "--autoplay-policy=no-user-gesture-required"]
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +29,9 @@ def kiosk_server(tmp_path_factory):
     """The kiosk with its shipped catalogue, on a fresh database, at a loopback URL."""
     folder = tmp_path_factory.mktemp("kiosk")
     app = create_app({"KIOSK_OVERRIDES": {"database.path": str(folder / "kiosk.db"),
-                                          "server.secret_key": "browser-tests"}})
+                                          "server.secret_key": "browser-tests",
+                                          "speech.cache_dir": str(folder / "speech-cache"),
+                                          "speech.warm_at_start": "no"}})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,212 @@
+"""Prompt keys: a stable name for every piece of guidance, and its text in each language.
+
+Speech (and later sign-language clips) hang off these keys. A key names where its
+text comes from: `screen.menu`, `package.open_shop`, `item.seal_engraving`,
+`error.applicant_phone.phone`, ... Texts come from the catalogue and from the gettext
+catalogues, never from the browser, so a prompt URL can carry no personal data.
+No Flask here.
+"""
+import re
+
+from .messages import ERROR_PAGES, FIELD_ERRORS, ID_TYPE_LABELS, MODE_LABELS, N_, translator
+from .settings import LANGUAGES
+from .validators import ID_TYPES
+
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,40}(\.[a-z0-9_]{1,41}){1,2}")
+
+# What each screen says on arrival, with the spoken help for exploring by touch.
+SCREENS = {
+    "home": N_("Welcome to the one-stop service. Choose your language, then tap Start. "
+               "While read aloud is on, tap a button once to hear it, and tap it again to "
+               "choose it."),
+    "menu": N_("What would you like to get done? Tap a life event once to hear it, and tap it "
+               "again to choose it."),
+    "builder": N_("These services make up your package. Tap a service to hear it. You can "
+                  "remove the optional ones or add others. When you are ready, tap Continue."),
+    "add_service": N_("Every service the hall offers, by topic. Tap Add to put a service in "
+                      "your package, then tap Done."),
+    "eligibility": N_("A few questions first. Answer yes or no to each, then tap Continue."),
+    "eligibility_outcome": N_("Some services you chose are not available to you. For each, "
+                              "the screen says what you can do instead. You can go on with "
+                              "the rest."),
+    "form": N_("Your details. Each question is asked once for all the services you chose. "
+               "Tap a question to hear it."),
+    "form_errors": N_("Some answers need checking."),
+    "check": N_("Check your answers. Tap Read back to hear an answer, or Change to correct "
+                "it. When everything is right, tap Send my application."),
+    "done": N_("Your application has been sent. Tap Read my reference number to hear it. "
+               "Bring the documents listed on the screen."),
+    "start_over": N_("Start over? Everything you chose and typed will be wiped."),
+    "timeout": N_("Are you still there? For your privacy the kiosk will start over soon. "
+                  "Tap Continue to keep going."),
+}
+
+# Buttons and links, by the same message ids the screens show.
+CONTROLS = {
+    "start": N_("Start"), "continue": N_("Continue"), "back": N_("Back"),
+    "start_over": N_("Start over"), "add_service": N_("Add another service"),
+    "done_adding": N_("Done, back to my package"), "send": N_("Send my application"),
+    "finish": N_("Finish"), "print": N_("Print receipt"), "change": N_("Change"),
+    "yes": N_("Yes"), "no": N_("No"), "repeat": N_("Repeat"), "stop": N_("Stop"),
+    "louder": N_("Louder"), "quieter": N_("Quieter"), "read_back": N_("Read back"),
+    "read_reference": N_("Read my reference number"),
+    "continue_rest": N_("Continue with the rest"), "change_answers": N_("Change my answers"),
+    "yes_start_over": N_("Yes, start over"), "no_go_back": N_("No, go back"),
+    "build_your_own": N_("Build your own"), "back_to_package": N_("Back to my package"),
+    "start_over_now": N_("Start over now"),
+}
+
+ANNOUNCEMENTS = {
+    "chosen": N_("You chose: %(title)s"),
+    "added": N_("Added: %(title)s"),
+    "removed": N_("Removed: %(title)s"),
+    "add": N_("Add: %(title)s"),
+    "remove": N_("Remove: %(title)s"),
+}
+
+
+# How sentences and labels are joined when spoken, per language.
+FULL_STOP = {"zh": "。", "en": ". ", "ko": ". "}
+COLON = {"zh": "：", "en": ": ", "ko": ": "}
+
+
+def sentences(language, *parts):
+    """Join `parts` as sentences, keeping a part's own ending (? ！ 。) instead of adding one."""
+    stop = FULL_STOP[language]
+    space = "" if language == "zh" else " "
+    joined = ""
+    for part in filter(None, (part.strip() for part in parts)):
+        joined += part + space if part[-1] in "?？!！。." else part + stop
+    return joined.rstrip()
+
+
+class Prompts:
+    """Every prompt key the kiosk uses and its text in zh, en and ko."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+
+    def text(self, key, language):
+        """The text of `key` in `language`, or None for an unknown key or language."""
+        if language not in LANGUAGES or not KEY_PATTERN.fullmatch(key):
+            return None
+        namespace, _, name = key.partition(".")
+        try:
+            if namespace in ANNOUNCEMENTS:
+                return self._announcement(namespace, name, translator(language), language)
+            resolve = getattr(self, f"_{namespace}", None)
+            return resolve(name, translator(language), language) if resolve else None
+        except (KeyError, ValueError, StopIteration):
+            return None
+
+    def keys(self):
+        """Every fixed prompt key (not the per-field errors), for warm-up and coverage."""
+        catalogue = self.catalogue
+        keys = [f"screen.{name}" for name in SCREENS]
+        keys += [f"control.{name}" for name in CONTROLS]
+        keys += [f"language.{code}" for code in LANGUAGES]
+        keys += [f"mode.{mode}_{state}" for mode in MODE_LABELS for state in ("on", "off")]
+        keys += [f"page.{name}" for name in ERROR_PAGES]
+        keys += [f"package.{key}" for key in catalogue.packages]
+        keys += [f"chosen.{key}" for key in catalogue.packages]
+        keys += [f"{kind}.{key}" for key in catalogue.items
+                 for kind in ("item", "add", "remove", "added", "removed")]
+        keys += [f"question.{key}" for key in catalogue.questions]
+        keys += [f"field.{key}" for key in catalogue.fields]
+        keys += [f"option.{field.key}.{option.value}" for field in catalogue.fields.values()
+                 for option in field.options]
+        keys += [f"id_type.{value}" for value in ID_TYPES]
+        keys += [f"document.{key}" for key in catalogue.documents]
+        keys += [f"section.{key}" for key in catalogue.sections]
+        keys += [f"category.{key}" for key in catalogue.categories]
+        return keys
+
+    # One resolver per namespace: name, translations, language -> text.
+
+    def _screen(self, name, words, language):
+        return words.gettext(SCREENS[name])
+
+    def _control(self, name, words, language):
+        return words.gettext(CONTROLS[name])
+
+    def _language(self, name, words, language):
+        # A language button speaks in its own language, whatever the screen's language.
+        own = translator(name)
+        return own.gettext(N_("%(language)s. Tap again to use this language.")) % {
+            "language": {"zh": "中文", "en": "English", "ko": "한국어"}[name]}
+
+    def _mode(self, name, words, language):
+        mode, _, state = name.rpartition("_")
+        label = words.gettext(MODE_LABELS[mode])
+        message = {"on": N_("%(mode)s is on. Tap again to turn it off."),
+                   "off": N_("%(mode)s is off. Tap again to turn it on.")}[state]
+        return words.gettext(message) % {"mode": label}
+
+    def _page(self, name, words, language):
+        heading, message = ERROR_PAGES[name]
+        return sentences(language, words.gettext(heading), words.gettext(message))
+
+    def _package(self, name, words, language):
+        package = self.catalogue.packages[name]
+        return sentences(language, package.title[language], package.summary[language])
+
+    def _item(self, name, words, language):
+        item = self.catalogue.items[name]
+        department = self.catalogue.departments[item.department].title[language]
+        days = item.time_limit_days
+        time = (words.ngettext("%(num)d working day", "%(num)d working days", days) % {"num": days}
+                if days else words.gettext(N_("Same day")))
+        fee = (words.gettext(N_("%(amount)s yuan")) % {"amount": f"{item.fee_yuan:g}"}
+               if item.fee_yuan else words.gettext(N_("Free")))
+        colon = COLON[language]
+        return sentences(language, item.title[language], item.summary[language],
+                         words.gettext(N_("Handled by")) + colon + department,
+                         words.gettext(N_("Time limit")) + colon + time,
+                         words.gettext(N_("Fee")) + colon + fee)
+
+    def _announcement(self, kind, name, words, language):
+        """chosen.PACKAGE, and add / remove / added / removed.ITEM."""
+        entries = self.catalogue.packages if kind == "chosen" else self.catalogue.items
+        return words.gettext(ANNOUNCEMENTS[kind]) % {"title": entries[name].title[language]}
+
+    def _question(self, name, words, language):
+        question = self.catalogue.questions[name]
+        return sentences(language, question.text[language],
+                         question.hint[language] if question.hint else "")
+
+    def _field(self, name, words, language):
+        field = self.catalogue.fields[name]
+        return sentences(language, field.label[language], field.hint[language] if field.hint else "")
+
+    def _option(self, name, words, language):
+        field_key, _, value = name.partition(".")
+        field = self.catalogue.fields[field_key]
+        return next(option.label[language] for option in field.options if option.value == value)
+
+    def _id_type(self, name, words, language):
+        return words.gettext(ID_TYPE_LABELS[name])
+
+    def _document(self, name, words, language):
+        return self.catalogue.documents[name].title[language]
+
+    def _section(self, name, words, language):
+        return self.catalogue.sections[name].title[language]
+
+    def _category(self, name, words, language):
+        return self.catalogue.categories[name].title[language]
+
+    def _error(self, name, words, language):
+        # error.FIELD.CODE: the message shown at a field; error.eligibility.missing too.
+        field_key, _, code = name.partition(".")
+        if field_key == "eligibility" and code == "missing":
+            return words.gettext(N_("Answer yes or no"))
+        label = self.catalogue.fields[field_key].label[language]
+        return words.gettext(FIELD_ERRORS[code]) % {"label": label}
+
+
+def speech_jobs(prompts):
+    """(text, language, slow) for every fixed prompt: all at the normal rate first."""
+    for slow in (False, True):
+        for language in LANGUAGES:
+            for key in prompts.keys():
+                yield prompts.text(key, language), language, slow

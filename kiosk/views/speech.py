@@ -1,0 +1,105 @@
+"""Read aloud on the web: prompt audio by prompt key, and private read-backs of answers."""
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from markupsafe import Markup, escape
+
+from .. import flow
+from ..i18n import current_language
+from ..pages import answer_text
+from ..prompts import COLON, sentences
+from ..speech import SpeechUnavailable
+from ..web import services, state
+
+bp = Blueprint("speech", __name__, url_prefix="/speech")
+ONE_YEAR = 365 * 24 * 3600
+SPEEDS = {"normal": False, "slow": True}
+# Answers read one character at a time, so a resident can check them digit by digit.
+SPELLED_OUT = ("id_number", "phone")
+
+
+def json_error(status, message):
+    return jsonify(error=message), status
+
+
+@bp.get("/<language>/<speed>/<key>.wav")
+def prompt(language, speed, key):
+    """The audio of one prompt; the URL changes (?v=) whenever the sound would."""
+    speech = services().speech
+    text = services().prompts.text(key, language)
+    if text is None or speed not in SPEEDS:
+        return json_error(404, "unknown prompt key, language or speed")
+    try:
+        cache_key, path = speech.prompt_audio(text, language, SPEEDS[speed])
+    except SpeechUnavailable:
+        return json_error(503, "speech is not available on this kiosk")
+    response = send_file(path, mimetype="audio/wav", etag=cache_key, max_age=ONE_YEAR,
+                         conditional=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.post("/readback")
+def readback():
+    """Speak back a resident's own answer (or reference): made now, never cached or logged."""
+    resident = state()
+    language = current_language()
+    text = _readback_text(resident, request.form.get("subject", ""), language)
+    if text is None:
+        return json_error(400, "nothing to read back for that subject")
+    slow = bool(resident.get("modes", {}).get("large_text"))
+    try:
+        audio = services().speech.private_audio(text, language, slow)
+    except SpeechUnavailable:
+        return json_error(503, "speech is not available on this kiosk")
+    response = Response(audio, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _readback_text(resident, subject, language):
+    if subject == "reference" and resident.get("completed"):
+        return spelled(resident["completed"].replace("-", ""))
+    if "package" not in resident:
+        return None
+    catalogue = services().catalogue
+    field = next((f for f in flow.form_fields(resident, catalogue) if f.key == subject), None)
+    value = resident.get("answers", {}).get(subject) if field else None
+    if not value:
+        return None
+    shown = spelled(value) if field.type in SPELLED_OUT else answer_text(field, value)
+    return sentences(language, field.label[language] + COLON[language] + shown)
+
+
+def spelled(value):
+    """"11010519491231002X" -> "1 1 0 1 0 5 ... X": one character at a time."""
+    return " ".join(char for char in value if not char.isspace())
+
+
+def init_app(app):
+    app.context_processor(speech_context)
+
+
+def speech_context():
+    """`speech_on` and `speak(key)` for templates: data-speech attributes when read aloud is on."""
+    speech, prompts = services().speech, services().prompts
+    resident = state()
+    language = current_language()
+    on = bool(resident.get("modes", {}).get("speech")) and speech.available(language)
+    speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
+
+    def speech_url(key, in_language=None):
+        spoken_in = in_language or language
+        text = prompts.text(key, spoken_in)
+        if text is None:
+            raise KeyError(f"no prompt {key!r}")  # a template names a key that does not exist
+        version = speech.key(text, spoken_in, speed == "slow")
+        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key, v=version)
+
+    def speak(key, in_language=None):
+        if not on:
+            return ""
+        return Markup(f' data-speech="{escape(speech_url(key, in_language))}"')
+
+    return {"speech_on": on, "speak": speak, "speech_url": speech_url,
+            "speech_available": speech.available(language),
+            "volume": resident.get("volume", speech.settings.volume)}
