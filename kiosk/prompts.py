@@ -112,6 +112,8 @@ class Prompts:
         keys += [f"{kind}.{key}" for key in catalogue.items
                  for kind in ("item", "add", "remove", "added", "removed")]
         keys += [f"question.{key}" for key in catalogue.questions]
+        keys += [f"ineligible.{item.key}.{rule.question}" for item in catalogue.items.values()
+                 for rule in item.eligibility]
         keys += [f"field.{key}" for key in catalogue.fields]
         keys += [f"option.{field.key}.{option.value}" for field in catalogue.fields.values()
                  for option in field.options]
@@ -194,6 +196,14 @@ class Prompts:
 
     def _category(self, name, words, language):
         return self.catalogue.categories[name].title[language]
+
+    def _ineligible(self, name, words, language):
+        """ineligible.ITEM.QUESTION: why a service is not available, and what to do instead."""
+        item_key, _, question = name.partition(".")
+        item = self.catalogue.items[item_key]
+        rule = next(rule for rule in item.eligibility if rule.question == question)
+        return sentences(language, item.title[language], rule.explanation[language],
+                         words.gettext(N_("What you can do instead")), rule.instead[language])
 
     def _error(self, name, words, language):
         # error.FIELD.CODE: the message shown at a field; error.eligibility.missing too.

@@ -58,8 +58,7 @@ class Engine:
 
     def _work(self, ready):
         try:
-            import pyttsx3
-            engine = pyttsx3.init(self.driver) if self.driver else pyttsx3.init()
+            engine = _start_pyttsx3(self.driver)
             for voice in engine.getProperty("voices"):
                 self.voices.update({voice.id, voice.id.rsplit("/", 1)[-1], voice.name})
         except Exception as error:  # a missing library or driver: speech is simply off
@@ -83,10 +82,12 @@ class Engine:
         try:
             engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
+            _wait_for_espeak()
             # The espeak driver prints "Audio saved to <path>" for every file; keep logs clean.
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.save_to_file(text, path)
                 engine.runAndWait()
+            _wait_for_espeak()
             return Path(path).read_bytes()
         finally:
             os.remove(path)
@@ -108,6 +109,32 @@ class Engine:
         if not audio.startswith(b"RIFF") or len(audio) <= 44:
             raise SpeechUnavailable(f"the engine returned no audio for voice {voice}")
         return audio
+
+
+def _start_pyttsx3(driver):
+    """A pyttsx3 engine: the named driver, else the fixed espeak-ng driver on Linux."""
+    import platform
+
+    import pyttsx3
+    if driver is None and platform.system() == "Linux":
+        from . import espeak_driver
+        espeak_driver.register()
+        driver = espeak_driver.DRIVER_NAME
+    return pyttsx3.init(driver) if driver else pyttsx3.init()
+
+
+def _wait_for_espeak():
+    """Wait until espeak-ng's own thread has done everything asked of it so far.
+
+    espeak-ng queues voice and rate changes and synthesis on a thread of its own; a
+    synthesis started while a voice change is still queued now and then comes out empty
+    (seen about once in a hundred utterances before this wait).
+    """
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):
+        return  # another driver (SAPI5, NSSpeechSynthesizer): nothing to wait for
+    _espeak.Synchronize()
 
 
 class SpeechCache:

@@ -45,8 +45,10 @@ def eligibility_outcome():
     flow.require_step(resident, catalogue, "eligibility")
     if not flow.eligibility_complete(resident, catalogue):
         return go_to_step("eligibility")
-    return render_template("screens/eligibility_outcome.html",
-                           failures=flow.ineligible(resident, catalogue),
+    failures = flow.ineligible(resident, catalogue)
+    return render_template("screens/eligibility_outcome.html", failures=failures,
+                           outcome_keys=[f"ineligible.{item.key}.{rule.question}"
+                                         for item, rule in failures],
                            remaining=flow.items_to_submit(resident, catalogue),
                            from_check=returning_to_check(request.args))
 
@@ -57,7 +59,7 @@ def answer_form():
     resident = state()
     flow.require_step(resident, catalogue, "form")
     fields = flow.form_fields(resident, catalogue)
-    errors = {}
+    errors, codes = {}, {}
     if request.method == "POST":
         codes = flow.record_answers(resident, catalogue, request.form)
         if not codes:
@@ -67,7 +69,8 @@ def answer_form():
                   for key, code in codes.items()}
     return render_template("screens/form.html", fields=fields,
                            sections=_by_section(fields, catalogue),
-                           answers=resident.get("answers", {}), errors=errors,
+                           answers=resident.get("answers", {}), errors=errors, codes=codes,
+                           error_keys=[f"error.{key}.{code}" for key, code in codes.items()],
                            back_step=flow.step_before(resident, catalogue, "form"),
                            from_check=returning_to_check(request.values))
 

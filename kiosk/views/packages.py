@@ -21,7 +21,10 @@ def menu():
 
 @bp.post("/packages")
 def choose_package():
-    flow.start_package(state(), services().catalogue, request.form.get("package", ""))
+    package_key = request.form.get("package", "")
+    flow.start_package(state(), services().catalogue, package_key)
+    if package_key in services().catalogue.packages:
+        state()["announce"] = [f"chosen.{package_key}", "screen.builder"]
     return redirect(url_for("packages.builder"))
 
 
@@ -37,7 +40,7 @@ def builder():
         optional=flow.optional_items(state(), catalogue),
         added=flow.added_items(state(), catalogue),
         documents=catalogue.documents_for(items),
-        chosen=items,
+        chosen=items, announce=state().pop("announce", None),
         next_step=flow.step_after_builder(state(), catalogue) if items else None,
         from_check=returning_to_check(request.args))
 
@@ -48,7 +51,9 @@ def change_item():
     catalogue = services().catalogue
     flow.require_step(state(), catalogue, "builder")
     item_key = request.form.get("item", "")
-    flow.set_item(state(), catalogue, item_key, request.form.get("include") == "yes")
+    include = request.form.get("include") == "yes"
+    flow.set_item(state(), catalogue, item_key, include)
+    state()["announce"] = [f"{'added' if include else 'removed'}.{item_key}"]
     state().modified = True
     back_to = "packages.add_service" if request.form.get("page") == "add" else "packages.builder"
     extra = {"from": "check"} if returning_to_check(request.form) else {}
@@ -62,6 +67,7 @@ def add_service():
     chosen = flow.chosen_items(state())
     return render_template("screens/add_service.html",
                            groups=catalogue.items_by_category(), chosen=chosen,
+                           announce=state().pop("announce", None),
                            required=[key for key in chosen
                                      if flow.is_required(state(), catalogue, key)],
                            from_check=returning_to_check(request.args))

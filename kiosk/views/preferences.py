@@ -6,6 +6,7 @@ from ..settings import LANGUAGES
 from ..web import local_path, services, state
 
 bp = Blueprint("preferences", __name__)
+VOLUME_STEP = 0.1  # a resident's volume goes back to kiosk.ini's when the session ends
 
 
 @bp.post("/preferences")
@@ -20,6 +21,10 @@ def change():
     language = request.form.get("lang")
     if language in LANGUAGES:
         resident["lang"] = language
+    step = {"up": VOLUME_STEP, "down": -VOLUME_STEP}.get(request.form.get("volume"))
+    if step:
+        volume = resident.get("volume", services().settings.speech.volume) + step
+        resident["volume"] = round(min(1.0, max(0.1, volume)), 2)
     mode = request.form.get("toggle")
     if mode in flow.ACCESSIBILITY_MODES:
         modes = dict(resident.get("modes", {}))

@@ -1,4 +1,6 @@
 """Read aloud on the web: prompt audio by prompt key, and private read-backs of answers."""
+import logging
+
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from markupsafe import Markup, escape
 
@@ -9,6 +11,7 @@ from ..prompts import COLON, sentences
 from ..speech import SpeechUnavailable
 from ..web import services, state
 
+log = logging.getLogger(__name__)
 bp = Blueprint("speech", __name__, url_prefix="/speech")
 ONE_YEAR = 365 * 24 * 3600
 SPEEDS = {"normal": False, "slow": True}
@@ -29,7 +32,8 @@ def prompt(language, speed, key):
         return json_error(404, "unknown prompt key, language or speed")
     try:
         cache_key, path = speech.prompt_audio(text, language, SPEEDS[speed])
-    except SpeechUnavailable:
+    except SpeechUnavailable as error:
+        log.warning("prompt %s/%s not spoken: %s", language, key, error)
         return json_error(503, "speech is not available on this kiosk")
     response = send_file(path, mimetype="audio/wav", etag=cache_key, max_age=ONE_YEAR,
                          conditional=True)

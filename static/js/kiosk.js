@@ -38,6 +38,7 @@
       countdown.textContent = String(left);
       dialog.showModal();
       dialog.querySelector("[data-continue]").focus();
+      document.dispatchEvent(new CustomEvent("kiosk:timeout-warning"));
       tickHandle = setInterval(function () {
         left -= 1;
         countdown.textContent = String(Math.max(left, 0));

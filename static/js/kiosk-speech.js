@@ -1,0 +1,115 @@
+// Read aloud, when the resident has turned it on (<html data-speech-volume>).
+// - Each screen speaks its prompts on arrival (<main data-speech-arrival="url url">).
+// - Explore, then choose: the first tap on a button, card or option speaks it; a second
+//   tap on the same one chooses it. Keys and switches act at once and speak on focus.
+// - Repeat replays what was last spoken; Stop silences it. Read back speaks an answer.
+// Audio URLs come from the server and name prompt keys, never what a resident typed.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  if (!root.hasAttribute("data-speech-volume")) { return; }
+
+  var audio = document.createElement("audio");
+  audio.id = "speech-audio";
+  audio.volume = Math.min(1, Math.max(0, Number(root.dataset.speechVolume) || 0.8));
+  var queue = [];
+  var last = [];
+  var armed = null;
+  var lastPointer = 0;
+
+  function setState(state) { audio.dataset.state = state; }
+
+  function playNext() {
+    var url = queue.shift();
+    if (!url) { setState("ended"); return; }
+    audio.src = url;
+    var started = audio.play();
+    if (started && started.catch) {
+      started.catch(function (error) { setState("blocked"); audio.dataset.error = error.name + ": " + error.message; });
+    }
+  }
+
+  function speak(urls) {
+    queue = urls.filter(Boolean);
+    last = queue.slice();
+    playNext();
+  }
+
+  function stop() {
+    queue = [];
+    audio.pause();
+    setState("stopped");
+  }
+
+  audio.addEventListener("playing", function () { setState("playing"); });
+  audio.addEventListener("ended", playNext);
+  audio.addEventListener("error", playNext);
+
+  function disarm() {
+    if (armed) { armed.classList.remove("speech-armed"); armed = null; }
+  }
+
+  // The first tap on a speakable control speaks it; the second chooses it.
+  function onClick(event) {
+    var control = event.target.closest("a[href], button, input, select, textarea");
+    if (control && !control.hasAttribute("data-speech")) { disarm(); return; }
+    var speakable = event.target.closest("[data-speech]");
+    if (!speakable) { return; }
+    var keyboard = event.detail === 0;  // Enter or Space: act at once, focus already spoke
+    if (!control) { speak([speakable.dataset.speech]); return; }
+    if (keyboard || armed === control) { disarm(); return; }
+    event.preventDefault();
+    event.stopPropagation();
+    disarm();
+    armed = control;
+    control.classList.add("speech-armed");
+    speak([control.dataset.speech]);
+  }
+
+  // Moving through the screen with keys or a switch speaks what gets focus.
+  function onFocus(event) {
+    if (Date.now() - lastPointer < 600) { return; }  // a tap: the click handler speaks
+    var target = event.target;
+    var source = target.hasAttribute && target.hasAttribute("data-speech") ? target
+      : target.id && document.querySelector('label[for="' + target.id + '"][data-speech]');
+    if (source) { speak([source.dataset.speech]); }
+  }
+
+  function readBack(event) {
+    event.preventDefault();
+    var form = event.target;
+    var body = new FormData(form, event.submitter);
+    fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("read back refused: " + response.status); }
+        return response.blob();
+      })
+      .then(function (blob) { speak([URL.createObjectURL(blob)]); })
+      .catch(function () { setState("failed"); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.body.appendChild(audio);
+    document.querySelectorAll("[data-speech-action], [data-read-back]").forEach(function (el) {
+      el.hidden = false;
+    });
+    document.querySelectorAll('[data-speech-action="repeat"]').forEach(function (button) {
+      button.addEventListener("click", function () { speak(last); });
+    });
+    document.querySelectorAll('[data-speech-action="stop"]').forEach(function (button) {
+      button.addEventListener("click", stop);
+    });
+    document.querySelectorAll("[data-read-back]").forEach(function (form) {
+      form.addEventListener("submit", readBack);
+    });
+    document.addEventListener("pointerdown", function () { lastPointer = Date.now(); }, true);
+    document.addEventListener("click", onClick, true);
+    document.addEventListener("focusin", onFocus);
+    document.addEventListener("kiosk:timeout-warning", function () {
+      var dialog = document.getElementById("timeout-dialog");
+      if (dialog && dialog.dataset.speech) { speak([dialog.dataset.speech]); }
+    });
+    var main = document.getElementById("main");
+    speak((main.dataset.speechArrival || "").trim().split(/\s+/));
+  });
+})();
