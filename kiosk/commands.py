@@ -1,10 +1,12 @@
 """Operator commands: `flask --app kiosk <command>`. Thin wrappers over the services."""
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 
 def init_app(app):
     app.cli.add_command(catalogue_command)
+    app.cli.add_command(speech_group)
 
 
 @click.command("catalogue")
@@ -18,3 +20,27 @@ def catalogue_command():
     for package in catalogue.packages_in_order():
         click.echo(f"  {package.key}: {package.title['zh']} / {package.title['en']} "
                    f"({len(package.items)} items)")
+
+
+@click.group("speech", cls=AppGroup)
+def speech_group():
+    """Read aloud: the speech cache."""
+
+
+@speech_group.command("warm")
+def speech_warm_command():
+    """Synthesise every prompt in every language now, so no resident waits."""
+    import time
+
+    from .prompts import speech_jobs
+    services = current_app.extensions["kiosk"]
+    speech = services.speech
+    if not speech.available():
+        raise click.ClickException("speech is not available on this kiosk: "
+                                   f"{speech.engine.error if speech.engine else 'disabled in kiosk.ini'}")
+    jobs = list(speech_jobs(services.prompts))
+    started = time.perf_counter()
+    with click.progressbar(length=len(jobs), label="Synthesising prompts") as bar:
+        made = speech.warm(jobs, progress=lambda: bar.update(1))
+    click.echo(f"{made} prompts synthesised, {len(jobs) - made} already cached, "
+               f"in {time.perf_counter() - started:.1f} s; cache {speech.cache.size / 1e6:.1f} MB")

@@ -15,6 +15,8 @@ need() {  # need PACKAGE CHECK-COMMAND...
 need python3-venv python3 -m venv --help
 # Chinese and Korean text must render on the kiosk's screen and in test screenshots.
 need fonts-noto-cjk sh -c 'fc-list | grep -qi "Noto Sans CJK"'
+# Read aloud: pyttsx3 speaks through espeak-ng's library on Linux.
+need espeak-ng sh -c 'ldconfig -p | grep -q libespeak-ng.so.1'
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
 fi

@@ -1,0 +1,281 @@
+"""Read aloud: real pyttsx3 synthesis, the disk cache, the audio endpoints and bad input."""
+import io
+import json
+import re
+import threading
+import time
+import urllib.request
+import wave
+
+import pytest
+from werkzeug.serving import make_server
+
+from kiosk.settings import load_settings
+from kiosk.speech import Engine, Speech, SpeechCache, wav_duration
+from support import make_app
+
+SENTENCES = {"zh": "欢迎使用一站式服务", "en": "Welcome to the one-stop service",
+             "ko": "원스톱 서비스에 오신 것을 환영합니다"}
+
+
+def speech_settings(tmp_path, **overrides):
+    values = {"speech.cache_dir": str(tmp_path / "cache"), **overrides}
+    return load_settings(overrides=values).speech
+
+
+class CountingEngine:
+    """The real engine, counting how often it synthesises."""
+
+    def __init__(self, engine):
+        self.engine, self.calls = engine, 0
+        self.name, self.error = engine.name, engine.error
+
+    available = property(lambda self: self.engine.available)
+
+    def has_voice(self, voice):
+        return self.engine.has_voice(voice)
+
+    def synthesise(self, *args):
+        self.calls += 1
+        return self.engine.synthesise(*args)
+
+
+@pytest.fixture
+def speech(tmp_path):
+    return Speech(speech_settings(tmp_path),
+                  engine_factory=lambda driver: CountingEngine(Engine.shared(driver)))
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "ko"])
+def test_each_language_is_synthesised_as_a_plausible_wav(speech, language):
+    _, path = speech.prompt_audio(SENTENCES[language], language)
+    audio = path.read_bytes()
+    with wave.open(io.BytesIO(audio)) as reader:
+        assert (reader.getnchannels(), reader.getsampwidth()) == (1, 2)
+        assert reader.getframerate() in (16000, 22050, 24000, 44100, 48000)
+    # About two to five seconds for a short sentence: not silence, not a runaway.
+    assert 1.5 < wav_duration(audio) < 6
+
+
+def test_a_slower_rate_gives_longer_audio(speech):
+    normal = wav_duration(speech.prompt_audio(SENTENCES["en"], "en")[1].read_bytes())
+    slow = wav_duration(speech.prompt_audio(SENTENCES["en"], "en", slow=True)[1].read_bytes())
+    assert slow > normal * 1.1
+
+
+def test_a_cached_prompt_is_not_synthesised_again(speech):
+    key, path = speech.prompt_audio("Start", "en")
+    again_key, again_path = speech.prompt_audio("Start", "en")
+    assert (key, path) == (again_key, again_path)
+    assert speech.engine.calls == 1
+
+
+def test_the_cache_key_changes_with_voice_rate_and_text(speech):
+    keys = {speech.key("Start", "en"), speech.key("Start", "en", slow=True),
+            speech.key("Start", "ko"), speech.key("Start.", "en")}
+    assert len(keys) == 4
+
+
+def test_private_audio_is_never_cached(speech):
+    speech.private_audio("1 1 0 1 0 5", "zh")
+    assert list(speech.cache.folder.iterdir()) == []
+
+
+def test_the_cache_prunes_the_least_recently_used_audio(tmp_path):
+    cache = SpeechCache(tmp_path / "cache", max_bytes=10_000)
+    for number in range(5):
+        cache.put(f"key{number}", b"RIFF" + bytes(3_000))
+        time.sleep(0.02)  # file times are coarse on some file systems
+        cache.get("key0")  # key0 keeps being used: it stays
+        time.sleep(0.02)
+    names = sorted(path.stem for path in cache.folder.glob("*.wav"))
+    assert "key0" in names and len(names) < 5
+    assert cache.size <= 10_000
+    assert not list(cache.folder.glob("*.part"))
+
+
+def test_a_missing_speech_engine_leaves_speech_unavailable(tmp_path):
+    speech = Speech(speech_settings(tmp_path, **{"speech.driver": "no_such_driver"}))
+    assert not speech.available()
+    assert "no_such_driver" in speech.engine.error
+
+
+# The web face.
+
+@pytest.fixture
+def speaking_app(tmp_path):
+    return make_app(tmp_path)
+
+
+def prompt_url(client, key, language="en", speed="normal"):
+    return f"/speech/{language}/{speed}/{key}.wav"
+
+
+def test_prompt_audio_is_served_with_strong_caching(speaking_app):
+    client = speaking_app.test_client()
+    response = client.get(prompt_url(client, "screen.home"))
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    assert "immutable" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get(prompt_url(client, "screen.home"), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("url", [
+    "/speech/en/normal/screen.nothing.wav",
+    "/speech/fr/normal/screen.home.wav",
+    "/speech/en/fast/screen.home.wav",
+    "/speech/en/normal/" + "a." * 200 + "wav",
+    "/speech/en/normal/..%2f..%2fkiosk.ini.wav",
+    "/speech/en/normal/../../kiosk.ini",
+    "/speech/en/normal/SCREEN.HOME.wav",
+    "/speech/en/normal/package.no_such_package.wav",
+])
+def test_bad_prompt_urls_are_refused_with_a_clear_error(speaking_app, url):
+    response = speaking_app.test_client().get(url)
+    assert response.status_code in (400, 404)
+    if response.mimetype == "application/json":
+        assert response.get_json()["error"]
+
+
+def test_speech_endpoints_say_so_when_the_engine_is_missing(tmp_path):
+    app = make_app(tmp_path, **{"speech.driver": "no_such_driver"})
+    client = app.test_client()
+    response = client.get(prompt_url(client, "screen.home"))
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "speech is not available on this kiosk"}
+    home = client.get("/")
+    assert "语音播报功能在本机上不可用" in home.get_data(as_text=True) or \
+        home.document.find(".//button[@value='speech']").get("disabled") is not None
+
+
+def test_twenty_simultaneous_uncached_requests_all_get_valid_audio(speaking_app):
+    server = make_server("127.0.0.1", 0, speaking_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    catalogue = speaking_app.extensions["kiosk"].catalogue
+    keys = [f"item.{key}" for key in list(catalogue.items)] + \
+        [f"field.{key}" for key in list(catalogue.fields)]
+    urls = [f"http://127.0.0.1:{server.server_port}/speech/{language}/normal/{key}.wav"
+            for key in keys for language in ("zh", "en", "ko")][:24]
+    results = [None] * len(urls)
+
+    def fetch(index):
+        with urllib.request.urlopen(urls[index], timeout=60) as response:
+            results[index] = (response.status, response.read())
+
+    threads = [threading.Thread(target=fetch, args=(index,)) for index in range(len(urls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    server.shutdown()
+    assert len(urls) >= 20
+    for status, audio in results:
+        assert status == 200
+        assert wav_duration(audio) > 0.3
+
+
+def turn_speech_on(client):
+    page = client.get("/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post("/preferences", data={"csrf_token": token, "toggle": "speech", "next": "/"})
+    return token
+
+
+def test_read_back_speaks_an_answer_without_caching_or_logging_it(speaking_app, caplog):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    client.post("/packages", data={"csrf_token": token, "package": "open_shop"})
+    client.post("/form", data={"csrf_token": token, "applicant_name": "王秀英",
+                               "applicant_id_type": "cn_resident",
+                               "applicant_id_number": "11010519491231002X"})
+    cache = speaking_app.extensions["kiosk"].speech.cache.folder
+    before = set(cache.iterdir())
+    response = client.post("/speech/readback", data={"csrf_token": token,
+                                                     "subject": "applicant_id_number"})
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert wav_duration(response.get_data()) > 3  # eighteen characters, one at a time
+    assert set(cache.iterdir()) == before
+    assert "11010519491231002X" not in caplog.text and "王秀英" not in caplog.text
+
+
+@pytest.mark.parametrize("subject", ["", "password", "../kiosk.ini", "applicant_email"])
+def test_read_back_of_nothing_is_a_clear_json_error(speaking_app, subject):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    client.post("/packages", data={"csrf_token": token, "package": "open_shop"})
+    response = client.post("/speech/readback", data={"csrf_token": token, "subject": subject})
+    assert response.status_code == 400
+    assert response.get_json()["error"]
+
+
+def test_read_back_needs_the_security_token(speaking_app):
+    response = speaking_app.test_client().post("/speech/readback", data={"subject": "reference"})
+    assert response.status_code == 400
+
+
+def test_volume_is_kept_for_the_session_and_reset_for_the_next_resident(speaking_app):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    for _ in range(3):
+        client.post("/preferences", data={"csrf_token": token, "volume": "down", "next": "/"})
+    assert client.get("/").document.get("data-speech-volume") == "0.5"
+    client.post("/start-over", data={"csrf_token": token})
+    turn_speech_on(client)
+    assert client.get("/").document.get("data-speech-volume") == "0.8"
+
+
+def test_the_warm_command_synthesises_every_prompt_once(speaking_app):
+    runner = speaking_app.test_cli_runner()
+    result = runner.invoke(args=["speech", "warm"])
+    assert result.exit_code == 0, result.output
+    made = int(re.search(r"(\d+) prompts synthesised", result.output).group(1))
+    prompts = speaking_app.extensions["kiosk"].prompts
+    assert made == len(prompts.keys()) * 3 * 2
+    again = runner.invoke(args=["speech", "warm"])
+    assert "0 prompts synthesised" in again.output
+
+
+def speech_urls(page):
+    html = page.get_data(as_text=True)
+    urls = set(re.findall(r'data-speech="([^"]+)"', html))
+    for arrival in re.findall(r'data-speech-arrival="([^"]*)"', html):
+        urls.update(arrival.split())
+    return {url.replace("&amp;", "&") for url in urls}
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "ko"])
+def test_every_screen_with_speech_on_names_only_prompts_that_speak(speaking_app, language):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    client.post("/preferences", data={"csrf_token": token, "lang": language, "next": "/"})
+
+    def visit(url, method="get", data=None):
+        response = getattr(client, method)(url, data={"csrf_token": token, **(data or {})}
+                                           if method == "post" else None, follow_redirects=True)
+        pages.append(response)
+        return response
+
+    pages = []
+    visit("/")
+    visit("/packages")
+    visit("/packages", "post", {"package": "have_baby"})
+    visit("/builder/add")
+    visit("/builder", "post", {"item": "seal", "include": "yes"})
+    visit("/eligibility", "post", {})
+    visit("/eligibility", "post", {"local_hukou": "no"})
+    visit("/form", "post", {"applicant_name": "", "applicant_id_number": "123"})
+    visit("/form", "post", {"applicant_name": "Kim", "applicant_id_type": "passport",
+                            "applicant_id_number": "M12345678", "opening_date": ""})
+    visit("/start-over?next=/check")
+    visit("/submit", "post")
+    visit("/no/such/page")
+    urls = set().union(*(speech_urls(page) for page in pages))
+    assert len(urls) > 40
+    assert any("/error." in url for url in urls) and any("/ineligible." in url for url in urls)
+    assert any("/chosen.have_baby" in url for url in urls)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f"/speech/{language}/" in url or "/language." in url
