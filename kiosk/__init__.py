@@ -3,6 +3,7 @@
 `create_app()` reads kiosk.ini, builds the services once and hangs them on the app;
 blueprints reach them through `kiosk.web.services()`.
 """
+import logging
 import secrets
 import threading
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from .catalogue import Catalogue, load_catalogue
 from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts, speech_jobs
-from .speech import Speech
+from .speech import Speech, warm_in_processes
 from .store import Store
 from .views import journey, packages, preferences, speech
 
@@ -52,7 +53,7 @@ def create_app(test_config=None):
     app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices)
     if settings.speech.warm_at_start and voices.available():
         # In the background: the kiosk serves at once; prompts not yet made are made on demand.
-        threading.Thread(target=voices.warm, args=(speech_jobs(prompts),), name="speech-warm-up",
+        threading.Thread(target=_warm_up, args=(voices, prompts), name="speech-warm-up",
                          daemon=True).start()
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
@@ -70,6 +71,17 @@ def create_app(test_config=None):
     speech.init_app(app)
     commands.init_app(app)
     return app
+
+
+def _warm_up(speech, prompts):
+    """Synthesise every prompt in worker processes, leaving this process's engine to residents."""
+    try:
+        made = warm_in_processes(speech.settings, speech_jobs(prompts))
+    except Exception:
+        logging.getLogger(__name__).exception("speech warm-up failed; prompts are made on demand")
+        return
+    speech.cache.recount()
+    logging.getLogger(__name__).info("speech warm-up made %d prompts", made)
 
 
 def _stored_secret(settings):

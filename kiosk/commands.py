@@ -1,4 +1,6 @@
 """Operator commands: `flask --app kiosk <command>`. Thin wrappers over the services."""
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -28,11 +30,15 @@ def speech_group():
 
 
 @speech_group.command("warm")
-def speech_warm_command():
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="How many engines to run at once (default: one per core).")
+def speech_warm_command(processes):
     """Synthesise every prompt in every language now, so no resident waits."""
     import time
 
     from .prompts import speech_jobs
+    from .speech import warm_in_processes
+    processes = processes or os.cpu_count() or 1
     services = current_app.extensions["kiosk"]
     speech = services.speech
     if not speech.available():
@@ -40,7 +46,8 @@ def speech_warm_command():
                                    f"{speech.engine.error if speech.engine else 'disabled in kiosk.ini'}")
     jobs = list(speech_jobs(services.prompts))
     started = time.perf_counter()
-    with click.progressbar(length=len(jobs), label="Synthesising prompts") as bar:
-        made = speech.warm(jobs, progress=lambda: bar.update(1))
+    click.echo(f"Synthesising {len(jobs)} prompts with {processes} processes...")
+    made = warm_in_processes(speech.settings, jobs, processes)
+    speech.cache.recount()
     click.echo(f"{made} prompts synthesised, {len(jobs) - made} already cached, "
                f"in {time.perf_counter() - started:.1f} s; cache {speech.cache.size / 1e6:.1f} MB")

@@ -23,6 +23,7 @@ from .errors import KioskError
 log = logging.getLogger(__name__)
 MAX_TEXT_LENGTH = 1000          # characters; prompts are a few sentences at most
 SYNTHESIS_TIMEOUT = 30          # seconds a request waits for the worker
+ATTEMPTS = 3                    # espeak-ng now and then returns an empty utterance: try again
 # Audio of a resident's own answers is written only to memory-backed storage when there is one.
 PRIVATE_TEMP = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
@@ -103,12 +104,14 @@ class Engine:
         """WAV bytes for `text`; waits for the worker, which does one job at a time."""
         if not self.available:
             raise SpeechUnavailable(self.error)
-        future = Future()
-        self._jobs.put((text, voice, rate, future))
-        audio = future.result(timeout=SYNTHESIS_TIMEOUT)
-        if not audio.startswith(b"RIFF") or len(audio) <= 44:
-            raise SpeechUnavailable(f"the engine returned no audio for voice {voice}")
-        return audio
+        for attempt in range(1, ATTEMPTS + 1):
+            future = Future()
+            self._jobs.put((text, voice, rate, future))
+            audio = future.result(timeout=SYNTHESIS_TIMEOUT)
+            if audio.startswith(b"RIFF") and len(audio) > 44:
+                return audio
+            log.warning("speech engine gave no audio for voice %s (attempt %d)", voice, attempt)
+        raise SpeechUnavailable(f"the engine returned no audio for voice {voice}")
 
 
 def _start_pyttsx3(driver):
@@ -145,7 +148,7 @@ class SpeechCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._size = sum(path.stat().st_size for path in self.folder.glob("*.wav"))
+        self._size = sum(stat.st_size for _, stat in self._listing())
 
     def path(self, key):
         return self.folder / f"{key}.wav"
@@ -176,19 +179,31 @@ class SpeechCache:
 
     def _prune(self):
         """Remove the least recently used audio until the cache is 90% of its limit."""
-        files = sorted(self.folder.glob("*.wav"), key=lambda path: path.stat().st_mtime)
-        self._size = sum(path.stat().st_size for path in files)
-        for path in files:
+        files = sorted(self._listing(), key=lambda entry: entry[1].st_mtime)
+        self._size = sum(stat.st_size for _, stat in files)
+        for path, stat in files:
             if self._size <= self.max_bytes * 0.9:
                 break
-            size = path.stat().st_size
             path.unlink(missing_ok=True)
-            self._size -= size
+            self._size -= stat.st_size
             log.info("speech cache pruned %s", path.name)
+
+    def _listing(self):
+        """(path, stat) of each cached file; another process may remove files meanwhile."""
+        for path in self.folder.glob("*.wav"):
+            try:
+                yield path, path.stat()
+            except FileNotFoundError:
+                continue
 
     @property
     def size(self):
         return self._size
+
+    def recount(self):
+        """Measure the folder again (after other processes wrote to it)."""
+        with self._lock:
+            self._size = sum(stat.st_size for _, stat in self._listing())
 
 
 class Speech:
@@ -247,11 +262,36 @@ class Speech:
             if not self.available(language):
                 continue
             if self.cache.get(self.key(text, language, slow)) is None:
-                self.prompt_audio(text, language, slow)
-                made += 1
+                try:
+                    self.prompt_audio(text, language, slow)
+                    made += 1
+                except SpeechUnavailable as error:  # made on demand later instead
+                    log.warning("warm-up skipped a %s prompt: %s", language, error)
             if progress:
                 progress()
         return made
+
+
+def warm_in_processes(settings, jobs, processes=None):
+    """Warm the cache with one engine per core, each in its own process.
+
+    pyttsx3 allows one synthesis at a time per process, so a second core only helps
+    from a second process; the cache's atomic writes make the shared folder safe.
+    Returns how many prompts were made.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    processes = processes or os.cpu_count() or 1
+    jobs = list(jobs)
+    shares = [jobs[index::processes] for index in range(processes)]
+    context = multiprocessing.get_context("spawn")  # a fresh espeak-ng in each process
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        return sum(pool.map(_warm_share, [settings] * processes, shares))
+
+
+def _warm_share(settings, jobs):
+    return Speech(settings).warm(jobs)
 
 
 def wav_duration(audio):
