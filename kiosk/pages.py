@@ -28,9 +28,10 @@ INPUT_ATTRIBUTES = {
 }
 
 # Only the kiosk's own files: nothing may be fetched from anywhere else.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                           "script-src 'self'; object-src 'none'; base-uri 'none'; "
-                           "form-action 'self'; frame-ancestors 'none'")
+# Read-backs of a resident's answers play from blob: URLs made in the page itself.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+                           "style-src 'self'; script-src 'self'; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def init_app(app):

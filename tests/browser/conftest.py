@@ -54,7 +54,8 @@ def kiosk_page(browser, kiosk_server):
     context = browser.new_context(viewport=LANDSCAPE, has_touch=True, base_url=base_url)
     page = context.new_page()
     outside = []
-    page.on("request", lambda request: None if request.url.startswith(base_url)
+    own = (base_url, f"blob:{base_url}", "data:")  # read-backs play from a blob: URL
+    page.on("request", lambda request: None if request.url.startswith(own)
             else outside.append(request.url))
     page.outside_requests = outside
     page.goto("/")

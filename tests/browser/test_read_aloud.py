@@ -103,3 +103,63 @@ def test_large_text_speaks_slower(kiosk_page, kiosk_server):
     with page.expect_navigation():
         toggle.tap()
     expect_speaking(page, "/speech/zh/slow/screen.home.wav")
+
+
+def test_errors_are_spoken_and_answers_read_back(kiosk_page, kiosk_server):
+    app, _ = kiosk_server
+    page = kiosk_page
+    resident = Resident(page, app, "zh")
+    resident.choose_language("en")
+    resident.tap_link(resident.words("Start"))
+    resident.tap_button(resident.local(resident.catalogue.packages["social_security_card"].title))
+    resident.tap_link(resident.words("Continue"))
+    if page.url.endswith("/eligibility"):
+        resident.answer_eligibility(["social_security_card_apply"])
+        resident.tap_button(resident.words("Continue"))
+    page.locator("#applicant_name").fill("Jane Smith")
+    # Read aloud is on every screen; turning it on keeps what was typed.
+    resident.tap_button(resident.words("Read aloud"))
+    expect(page.locator("#applicant_name")).to_have_value("Jane Smith")
+    expect_speaking(page, "/speech/en/normal/screen.form.wav")
+
+    continue_button = page.get_by_role("button", name=resident.words("Continue"), exact=True)
+    continue_button.tap()
+    expect_speaking(page, "control.continue")
+    with page.expect_navigation():
+        continue_button.tap()
+    expect_speaking(page, "screen.form_errors")
+    page.wait_for_function("() => document.getElementById('speech-audio').currentSrc"
+                           ".includes('/speech/en/normal/error.')", timeout=20_000)
+
+    fields = resident.catalogue.form_fields(["social_security_card_apply"])
+    resident.tap = lambda role, name, navigates=True: double_tap(page, role, name, navigates)
+    for form_field in fields:
+        if form_field.type in ("choice", "id_type"):
+            value = resident.answer_for(form_field, {})
+            radio = page.locator(f'input[name="{form_field.key}"][value="{value}"]')
+            radio.tap()
+            radio.tap()
+            expect(radio).to_be_checked()
+        else:
+            page.locator(f"#{form_field.key}").fill(resident.answer_for(form_field, {}))
+    resident.tap_button(resident.words("Continue"))
+    resident.expect_heading(resident.words("Check your answers"))
+    page.get_by_role("button", name=resident.words("Read back") + " " + resident.local(
+        resident.catalogue.fields["applicant_name"].label)).tap()
+    try:
+        page.wait_for_function("() => { const a = document.getElementById('speech-audio');"
+                               " return a.currentSrc.startsWith('blob:') && a.dataset.state === 'playing'; }",
+                               timeout=10_000)
+    except Exception:
+        raise AssertionError(f"read back did not play: {audio_state(page)}") from None
+
+
+def double_tap(page, role, name, navigates):
+    """With read aloud on, the first tap speaks and the second chooses."""
+    target = page.get_by_role(role, name=name, exact=True)
+    target.tap()
+    if navigates:
+        with page.expect_navigation():
+            target.tap()
+    else:
+        target.tap()
