@@ -30,6 +30,16 @@ def wait_for_speech(page, key_part):
                            arg=key_part, timeout=10_000)
 
 
+def explore_then_choose(page, target, spoken):
+    """Tap once and hear `spoken` (nothing else happens), then tap again to choose."""
+    url = page.url
+    target.tap()
+    expect_speaking(page, spoken)
+    assert page.url == url
+    with page.expect_navigation():
+        target.tap()
+
+
 def turn_on_speech(page, app):
     resident = Resident(page, app, "zh")
     resident.tap_button(resident.words("Read aloud"))
@@ -61,20 +71,11 @@ def test_a_first_tap_speaks_a_package_and_a_second_tap_chooses_it(kiosk_page, ki
     page = kiosk_page
     resident = turn_on_speech(page, app)
     start = page.get_by_role("link", name=resident.words("Start"), exact=True)
-    start.tap()
-    expect_speaking(page, "control.start")
-    assert page.url.endswith("/")
-    with page.expect_navigation():
-        start.tap()
+    explore_then_choose(page, start, "control.start")
     expect_speaking(page, "screen.menu")
-
     card = page.get_by_role("button", name=resident.local(
         resident.catalogue.packages["retire"].title), exact=True)
-    card.tap()
-    expect_speaking(page, "/speech/zh/normal/package.retire.wav")
-    assert page.url.endswith("/packages")
-    with page.expect_navigation():
-        card.tap()
+    explore_then_choose(page, card, "/speech/zh/normal/package.retire.wav")
     expect_speaking(page, "chosen.retire")
 
 
@@ -83,11 +84,8 @@ def test_switching_language_switches_the_voice(kiosk_page, kiosk_server):
     page = kiosk_page
     turn_on_speech(page, app)
     english = page.get_by_role("button", name="English", exact=True)
-    english.tap()
     # The button speaks in its own language before it is chosen.
-    expect_speaking(page, "/speech/en/normal/language.en.wav")
-    with page.expect_navigation():
-        english.tap()
+    explore_then_choose(page, english, "/speech/en/normal/language.en.wav")
     expect_speaking(page, "/speech/en/normal/screen.home.wav")
     korean = page.get_by_role("button", name="한국어", exact=True)
     korean.tap()
@@ -99,9 +97,7 @@ def test_large_text_speaks_slower(kiosk_page, kiosk_server):
     page = kiosk_page
     resident = turn_on_speech(page, app)
     toggle = page.get_by_role("button", name=resident.words("Large text"), exact=True)
-    toggle.tap()
-    with page.expect_navigation():
-        toggle.tap()
+    explore_then_choose(page, toggle, "mode.large_text_off")
     expect_speaking(page, "/speech/zh/slow/screen.home.wav")
 
 
@@ -123,10 +119,7 @@ def test_errors_are_spoken_and_answers_read_back(kiosk_page, kiosk_server):
     expect_speaking(page, "/speech/en/normal/screen.form.wav")
 
     continue_button = page.get_by_role("button", name=resident.words("Continue"), exact=True)
-    continue_button.tap()
-    expect_speaking(page, "control.continue")
-    with page.expect_navigation():
-        continue_button.tap()
+    explore_then_choose(page, continue_button, "control.continue")
     expect_speaking(page, "screen.form_errors")
     page.wait_for_function("() => document.getElementById('speech-audio').currentSrc"
                            ".includes('/speech/en/normal/error.')", timeout=20_000)
