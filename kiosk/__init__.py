@@ -18,7 +18,8 @@ from .settings import Settings, load_settings
 from .prompts import Prompts, speech_jobs
 from .speech import Speech, warm_in_processes
 from .store import Store
-from .views import journey, packages, preferences, speech
+from .voice import Voice
+from .views import journey, packages, preferences, speech, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -30,6 +31,7 @@ class Services:
     store: Store
     prompts: Prompts
     speech: Speech
+    voice: Voice
 
 
 def create_app(test_config=None):
@@ -50,7 +52,10 @@ def create_app(test_config=None):
     catalogue = load_catalogue(settings.catalogue_path)
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)
-    app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices)
+    listener = Voice(settings.voice)
+    app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices, listener)
+    if settings.voice.enabled and settings.voice.load_at_start:
+        threading.Thread(target=listener.preload, name="voice-models", daemon=True).start()
     if settings.speech.warm_at_start and voices.available():
         # In the background: the kiosk serves at once; prompts not yet made are made on demand.
         threading.Thread(target=_warm_up, args=(voices, prompts), name="speech-warm-up",
@@ -68,6 +73,7 @@ def create_app(test_config=None):
     app.register_blueprint(journey.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
+    app.register_blueprint(voice.bp)
     speech.init_app(app)
     commands.init_app(app)
     return app

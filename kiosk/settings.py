@@ -37,6 +37,18 @@ class SpeechSettings:
 
 
 @dataclass(frozen=True)
+class VoiceSettings:
+    enabled: bool
+    models_dir: Path
+    models: dict  # language -> "python:PACKAGE", a folder Path, or None for models_dir/LANG
+    load_at_start: bool
+    max_seconds: int
+    max_concurrent_decodes: int
+    accept_confidence: float
+    reject_confidence: float
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str
     kiosk_name: str
@@ -50,6 +62,7 @@ class Settings:
     port: int
     secret_key: str
     speech: SpeechSettings
+    voice: VoiceSettings
     config_path: Path
 
 
@@ -93,6 +106,7 @@ def load_settings(path=None, overrides=None):
         port=reader.integer("server", "port", 1, 65535),
         secret_key=reader.text("server", "secret_key", allow_empty=True),
         speech=_speech_settings(reader, base),
+        voice=_voice_settings(reader, base),
         config_path=path,
     )
 
@@ -111,6 +125,26 @@ def _speech_settings(reader, base):
             slow_rate=reader.integer("speech", f"{language}_slow_rate", 50, 400))
             for language in LANGUAGES},
     )
+
+
+def _voice_settings(reader, base):
+    models = {}
+    for language in LANGUAGES:
+        value = reader.text("voice", f"{language}_model", allow_empty=True)
+        models[language] = value if value.startswith("python:") else (
+            base / value if value else None)
+    accept = reader.fraction("voice", "accept_confidence", lowest=0.0)
+    reject = reader.fraction("voice", "reject_confidence", lowest=0.0)
+    if reject > accept:
+        raise reader.error("voice", "reject_confidence", "must not be above accept_confidence")
+    return VoiceSettings(
+        enabled=reader.boolean("voice", "enabled"),
+        models_dir=base / reader.text("voice", "models_dir"),
+        models=models,
+        load_at_start=reader.boolean("voice", "load_at_start"),
+        max_seconds=reader.integer("voice", "max_seconds", 1, 60),
+        max_concurrent_decodes=reader.integer("voice", "max_concurrent_decodes", 1, 16),
+        accept_confidence=accept, reject_confidence=reject)
 
 
 class _Reader:
@@ -137,15 +171,15 @@ class _Reader:
             raise self.error(section, key, f"must be yes or no, not {raw!r}")
         return raw in ("yes", "true", "on")
 
-    def fraction(self, section, key):
-        """A fraction between 0.1 and 1.0, written as a decimal (0.8)."""
+    def fraction(self, section, key, lowest=0.1):
+        """A fraction between `lowest` and 1.0, written as a decimal (0.8)."""
         raw = self.text(section, key)
         try:
             value = float(raw)
         except ValueError:
             raise self.error(section, key, f"must be a number like 0.8, not {raw!r}") from None
-        if not 0.1 <= value <= 1.0:
-            raise self.error(section, key, f"must be between 0.1 and 1.0, not {value}")
+        if not lowest <= value <= 1.0:
+            raise self.error(section, key, f"must be between {lowest} and 1.0, not {value}")
         return value
 
     def integer(self, section, key, lowest, highest):

@@ -12,7 +12,8 @@ def make_app(tmp_path, catalogue=MINI_CATALOGUE, **overrides):
     """The kiosk on a temporary database; `overrides` are kiosk.ini "section.key" values."""
     settings = {"catalogue.path": str(catalogue), "database.path": str(tmp_path / "kiosk.db"),
                 "server.secret_key": "test-secret",
-                "speech.cache_dir": str(tmp_path / "speech-cache"), "speech.warm_at_start": "no"}
+                "speech.cache_dir": str(tmp_path / "speech-cache"), "speech.warm_at_start": "no",
+                "voice.load_at_start": "no", "voice.models_dir": str(tmp_path / "voice-models")}
     settings.update(overrides)
     app = create_app({"TESTING": True, "KIOSK_OVERRIDES": settings})
     app.test_client_class = PageCheckingClient

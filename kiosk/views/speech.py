@@ -84,11 +84,17 @@ def init_app(app):
 
 
 def speech_context():
-    """`speech_on` and `speak(key)` for templates: data-speech attributes when read aloud is on."""
+    """`speak(key)` for templates: the prompt attributes of a piece of guidance or a control.
+
+    With read aloud on, data-speech holds its audio URL; with voice input on, data-say-key
+    its prompt key, from which the screen's voice grammar is built.
+    """
     speech, prompts = services().speech, services().prompts
     resident = state()
     language = current_language()
-    on = bool(resident.get("modes", {}).get("speech")) and speech.available(language)
+    modes = resident.get("modes", {})
+    on = bool(modes.get("speech")) and speech.available(language)
+    voice_on = bool(modes.get("voice")) and services().voice.available(language)
     speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
 
     def speech_url(key, in_language=None):
@@ -100,10 +106,12 @@ def speech_context():
         return url_for("speech.prompt", language=spoken_in, speed=speed, key=key, v=version)
 
     def speak(key, in_language=None):
-        if not on:
-            return ""
-        return Markup(f' data-speech="{escape(speech_url(key, in_language))}"')
+        attributes = f' data-speech="{escape(speech_url(key, in_language))}"' if on else ""
+        if voice_on and not in_language:
+            attributes += f' data-say-key="{escape(key)}"'
+        return Markup(attributes)
 
-    return {"speech_on": on, "speak": speak, "speech_url": speech_url,
+    return {"speech_on": on, "speak": speak, "speech_url": speech_url, "voice_on": voice_on,
+            "voice_available": services().voice.available(language),
             "speech_available": speech.available(language),
             "volume": resident.get("volume", speech.settings.volume)}

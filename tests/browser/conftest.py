@@ -31,7 +31,8 @@ def kiosk_server(tmp_path_factory):
     app = create_app({"KIOSK_OVERRIDES": {"database.path": str(folder / "kiosk.db"),
                                           "server.secret_key": "browser-tests",
                                           "speech.cache_dir": str(folder / "speech-cache"),
-                                          "speech.warm_at_start": "no"}})
+                                          "speech.warm_at_start": "no",
+                                          "voice.load_at_start": "no"}})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,134 @@
+"""Voice input on the web: decode one utterance against the current screen's grammar."""
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from flask_babel import gettext as _
+
+from ..audio import BadAudio, pcm_from_upload
+from ..i18n import current_language
+from ..prompts import KEY_PATTERN
+from ..speech import SpeechUnavailable
+from ..voice import VoiceBusy, VoiceUnavailable
+from ..voice_grammar import digit_grammar, digits_heard, screen_grammar, yes_no_grammar
+from ..web import services, state
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+MAX_KEYS = 300
+# Controls a resident confirms by voice even when the recogniser is sure.
+ALWAYS_CONFIRM = {"control.send", "control.yes_start_over", "control.start_over_now"}
+BAD_AUDIO_STATUS = {"too_long": 413, "wrong_type": 415, "silent": 422, "empty": 422}
+
+
+def json_error(status, code, message):
+    return jsonify(error=code, message=message), status
+
+
+def _grammar(mode, language, keys):
+    voice, catalogue = services().voice, services().catalogue
+    knows = lambda word: voice.knows(language, word)  # noqa: E731
+    if mode == "confirm":
+        return yes_no_grammar(language, knows)
+    if mode == "digits":
+        return digit_grammar(language, knows)
+    return screen_grammar(keys, language, catalogue, knows)
+
+
+def _keys():
+    keys = [key for key in request.args.get("keys", "").split(",") if key]
+    if len(keys) > MAX_KEYS or not all(KEY_PATTERN.fullmatch(key) for key in keys):
+        return None
+    return list(dict.fromkeys(keys))
+
+
+@bp.post("/recognise")
+def recognise():
+    """Decode the posted utterance (16 kHz mono 16-bit PCM) and say what it means."""
+    language = current_language()
+    voice, settings = services().voice, services().settings.voice
+    mode = request.args.get("mode", "screen")
+    keys = _keys()
+    if mode not in ("screen", "confirm", "digits") or keys is None:
+        return json_error(400, "bad_request", "mode must be screen, confirm or digits, "
+                                              "with known prompt keys")
+    if not voice.available(language):
+        return json_error(404, "no_model", f"voice input is not installed for {language}")
+    try:
+        pcm = pcm_from_upload(request.get_data(cache=False), request.content_type,
+                              settings.max_seconds)
+        grammar = _grammar(mode, language, keys)
+        heard = voice.decode(language, pcm, grammar.phrases())
+    except BadAudio as error:
+        return json_error(BAD_AUDIO_STATUS.get(error.code, 400), error.code, str(error))
+    except VoiceBusy:
+        return json_error(503, "busy", "the kiosk is busy; please try again")
+    except VoiceUnavailable as error:
+        return json_error(404, "no_model", str(error))
+    return jsonify(_answer(mode, grammar, heard, settings))
+
+
+def _answer(mode, grammar, heard, settings):
+    """What the browser shows and does next: act, ask "yes or no?", or ask again."""
+    answer = {"heard": heard.text, "confidence": round(heard.confidence, 3)}
+    if mode == "digits":
+        digits = digits_heard(grammar, heard.text)
+        if digits:
+            return {**answer, "decision": "confirm", "digits": digits,
+                    "message": _("You said: %(phrase)s. Is that right?", phrase=" ".join(digits))}
+        return {**answer, "decision": "reject", "message": _("Sorry, I didn't catch that. "
+                                                             "Say the digits one by one.")}
+    match = grammar.match(heard.text)
+    if match is None or (match.exact and heard.confidence < settings.reject_confidence):
+        message = _("Sorry, I didn't catch that. You can say: %(phrases)s",
+                    phrases=", ".join(grammar.can_say()))
+        return {**answer, "decision": "reject", "can_say": grammar.can_say(),
+                "message": message, "say": _say_url(message)}
+    intent = {"key": match.intent.key, "command": match.intent.command}
+    sure = match.exact and heard.confidence >= settings.accept_confidence
+    decision = "accept" if sure and match.intent.key not in ALWAYS_CONFIRM else "confirm"
+    if mode == "confirm":
+        decision = "accept" if match.exact else "reject"
+    message = _("You said: %(phrase)s. Yes or no?", phrase=match.phrase)
+    return {**answer, "decision": decision, "intent": intent, "phrase": match.phrase,
+            "can_say": grammar.can_say(), "message": message, "say": _say_url(message)}
+
+
+@bp.get("/help")
+def help_():
+    """What can be said on a screen whose controls carry `keys` (the "help" command)."""
+    language = current_language()
+    keys = _keys()
+    if keys is None:
+        return json_error(400, "bad_request", "unknown prompt keys")
+    if not services().voice.available(language):
+        return json_error(404, "no_model", f"voice input is not installed for {language}")
+    can_say = _grammar("screen", language, keys).can_say()
+    message = _("You can say: %(phrases)s", phrases=", ".join(can_say))
+    return jsonify(can_say=can_say, message=message, say=_say_url(message))
+
+
+@bp.get("/say.wav")
+def say():
+    """Speak a message /voice/recognise made ("You said: ... Yes or no?"), signed by the kiosk.
+
+    The message travels signed, so only the kiosk's own words are ever synthesised here;
+    messages holding a resident's digits are never given a URL (they use /speech/readback).
+    """
+    try:
+        language, text = _signer().loads(request.args.get("m", ""))
+    except BadSignature:
+        return json_error(404, "unknown_message", "only the kiosk's own messages are spoken")
+    slow = bool(state().get("modes", {}).get("large_text"))
+    try:
+        key, path = services().speech.prompt_audio(text, language, slow)
+    except (SpeechUnavailable, ValueError):
+        return json_error(503, "no_speech", "speech is not available on this kiosk")
+    response = send_file(path, mimetype="audio/wav", etag=key, max_age=3600, conditional=True)
+    response.cache_control.public = True
+    return response
+
+
+def _signer():
+    return URLSafeSerializer(current_app.secret_key, salt="voice-message")
+
+
+def _say_url(message):
+    return url_for("voice.say", m=_signer().dumps([current_language(), message]))

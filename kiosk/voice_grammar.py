@@ -1,0 +1,177 @@
+"""What can be said on a screen, and what a recognised utterance means.
+
+The grammar of a screen is built from the prompt keys of the controls on it (package
+titles and their aliases from the catalogue, button labels from the translations) plus
+the global commands, in the screen's language. No Flask here.
+"""
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .messages import ID_TYPE_LABELS, MODE_LABELS, N_, translator
+from .prompts import ANNOUNCEMENTS, CONTROLS
+
+# Global commands; a translation may list several ways to say one, separated by "|".
+COMMANDS = {
+    "back": N_("back|go back"),
+    "start_over": N_("start over"),
+    "repeat": N_("repeat|say again"),
+    "help": N_("help|what can I say"),
+    "continue": N_("next|continue"),
+    "yes": N_("yes|yes please"),
+    "no": N_("no|no thanks"),
+}
+# Digits for dictating phone and ID numbers; X is the check character of resident IDs.
+DIGIT_WORDS = {
+    "0": N_("zero|oh"), "1": N_("one"), "2": N_("two"), "3": N_("three"), "4": N_("four"),
+    "5": N_("five"), "6": N_("six"), "7": N_("seven"), "8": N_("eight"), "9": N_("nine"),
+    "X": N_("x"),
+}
+# How close an utterance must sound to a phrase (0..1) to be offered as "You said: ...?".
+CLOSE_ENOUGH = 0.6
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What an utterance asks for: a control by prompt key, a command, or digits."""
+    key: str | None = None
+    command: str | None = None
+    digits: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    intent: Intent
+    phrase: str
+    exact: bool
+    similarity: float
+
+
+def tokens(text, language):
+    """The words of `text` as the recogniser writes them: lower case, no punctuation;
+    Chinese one character at a time (every character is in the model's vocabulary)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s']", " ", text)
+    if language == "zh":
+        return re.findall(r"[\u3400-\u9fff]|[^\s\u3400-\u9fff]+", text)
+    return text.split()
+
+
+def alternatives(words, message):
+    return [choice.strip() for choice in words.gettext(message).split("|") if choice.strip()]
+
+
+class Grammar:
+    """Phrases the recogniser may hear on one screen, each with what it means."""
+
+    def __init__(self, language, in_vocabulary=lambda word: True):
+        self.language = language
+        self.in_vocabulary = in_vocabulary
+        self.entries = {}        # phrase (tokens joined by spaces) -> Intent
+        self.shown = {}          # phrase -> the words as a resident would read them
+        self.left_out = []       # phrases the model cannot hear (words it does not know)
+
+    def add(self, text, intent):
+        words = tokens(text, self.language)
+        if not words:
+            return
+        phrase = " ".join(words)
+        if not all(self.in_vocabulary(word) for word in words):
+            self.left_out.append(text)
+            return
+        self.entries.setdefault(phrase, intent)
+        self.shown.setdefault(phrase, text)
+
+    def phrases(self):
+        """The list Vosk's KaldiRecognizer takes as its grammar."""
+        return sorted(self.entries)
+
+    def can_say(self):
+        """What to tell a resident they can say here, in screen order."""
+        return list(dict.fromkeys(self.shown.values()))
+
+    def match(self, heard):
+        """The phrase `heard` is, or the one it is close enough to, or None."""
+        heard_phrase = " ".join(tokens(heard, self.language))
+        if not heard_phrase:
+            return None
+        if heard_phrase in self.entries:
+            return Match(self.entries[heard_phrase], self.shown[heard_phrase], True, 1.0)
+        squeezed = heard_phrase.replace(" ", "")
+        best, best_score = None, 0.0
+        for phrase in self.entries:
+            score = difflib.SequenceMatcher(None, squeezed, phrase.replace(" ", "")).ratio()
+            if score > best_score:
+                best, best_score = phrase, score
+        if best is None or best_score < CLOSE_ENOUGH:
+            return None
+        return Match(self.entries[best], self.shown[best], False, best_score)
+
+
+def screen_grammar(keys, language, catalogue, in_vocabulary=lambda word: True):
+    """The grammar of a screen whose controls carry prompt `keys`, plus global commands."""
+    grammar = Grammar(language, in_vocabulary)
+    words = translator(language)
+    for key in keys:
+        for text in phrases_for(key, language, catalogue, words):
+            grammar.add(text, Intent(key=key))
+    for command, message in COMMANDS.items():
+        for text in alternatives(words, message):
+            grammar.add(text, Intent(command=command))
+    return grammar
+
+
+def yes_no_grammar(language, in_vocabulary=lambda word: True):
+    """Only yes and no: the answer to "You said: ... Yes or no?"."""
+    grammar = Grammar(language, in_vocabulary)
+    words = translator(language)
+    for command in ("yes", "no"):
+        for text in alternatives(words, COMMANDS[command]):
+            grammar.add(text, Intent(command=command))
+    return grammar
+
+
+def digit_grammar(language, in_vocabulary=lambda word: True):
+    """Single digits (and X): the recogniser strings them together as they are said."""
+    grammar = Grammar(language, in_vocabulary)
+    words = translator(language)
+    for digit, message in DIGIT_WORDS.items():
+        for text in alternatives(words, message):
+            grammar.add(text, Intent(digits=digit))
+    return grammar
+
+
+def digits_heard(grammar, heard):
+    """"one three eight" -> "138": each recognised word that is a digit, in order."""
+    digits = []
+    for word in tokens(heard, grammar.language):
+        intent = grammar.entries.get(word)
+        if intent and intent.digits:
+            digits.append(intent.digits)
+    return "".join(digits)
+
+
+def phrases_for(key, language, catalogue, words):
+    """How a resident may name the control with prompt `key`."""
+    namespace, _, name = key.partition(".")
+    try:
+        if namespace == "package":
+            package = catalogue.packages[name]
+            return [package.title[language], *package.aliases.get(language, [])]
+        if namespace in ("add", "remove"):
+            title = catalogue.items[name].title[language]
+            return [words.gettext(ANNOUNCEMENTS[namespace]) % {"title": title}]
+        if namespace == "control":
+            return [words.gettext(CONTROLS[name])]
+        if namespace == "mode":
+            return [words.gettext(MODE_LABELS[name.rpartition("_")[0]])]
+        if namespace == "option":
+            field_key, _, value = name.partition(".")
+            field = catalogue.fields[field_key]
+            return [option.label[language] for option in field.options if option.value == value]
+        if namespace == "id_type":
+            return [words.gettext(ID_TYPE_LABELS[name])]
+    except KeyError:
+        return []
+    return []
