@@ -64,6 +64,7 @@ def create_app(test_config=None):
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
     i18n.init_app(app)
+    voice.init_app(app)
     csrf = CSRFProtect(app)
     # Wiping a session must work even when its token has already gone with it (the idle
     # dialog's wipe after a long sleep); a forged wipe can do no harm.

@@ -3,7 +3,7 @@ import datetime
 import logging
 from collections import namedtuple
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -114,13 +114,22 @@ def not_possible(error):
 
 def expired_form(error):
     log.warning("refused a form without a valid security token: %s", error.description)
+    if request.blueprint in JSON_BLUEPRINTS:
+        return jsonify(error="expired", message="the security token is missing or expired"), 400
     return error_page(400, "expired")
 
 
 HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
 
 
+# Machine-facing endpoints answer errors in JSON, not with a page.
+JSON_BLUEPRINTS = {"speech", "voice"}
+
+
 def http_error(error):
+    if request.blueprint in JSON_BLUEPRINTS:
+        return jsonify(error=HTTP_ERROR_PAGES.get(error.code, "bad_request"),
+                       message=error.description), error.code or 400
     return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))
 
 

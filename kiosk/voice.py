@@ -103,6 +103,10 @@ class Voice:
         """What was said in 16 kHz PCM, restricted to `phrases` (and [unk] where the model has it)."""
         import vosk
         model = self.model(language)
+        if not phrases:
+            # Nothing on this screen can be heard by this model; and Vosk crashes the
+            # whole process when given an empty grammar.
+            return Heard("", ())
         grammar = list(phrases) + (["[unk]"] if self.has_unknown_word(language) else [])
         if not self._decodes.acquire(timeout=BUSY_WAIT_SECONDS):
             raise VoiceBusy("all decoders are busy")

@@ -29,7 +29,15 @@ DIGIT_WORDS = {
     "X": N_("x"),
 }
 # How close an utterance must sound to a phrase (0..1) to be offered as "You said: ...?".
-CLOSE_ENOUGH = 0.6
+CLOSE_ENOUGH = 0.8
+# Everyday words added to a grammar when the model has no "[unk]" for speech outside it
+# (the Korean model): without them the recogniser forces any sound onto a command, with
+# them a stray sentence lands on these words and is refused. Measured in bench/voice.py.
+DISTRACTORS = {
+    "ko": ["그", "음", "어", "아", "저", "오늘", "날씨", "사과", "학교", "바나나", "좋아요",
+           "있어요", "없어요", "여기", "거기", "이거", "뭐", "왜", "언제", "어디", "전화",
+           "번호", "우리", "사람", "시간", "집", "물", "밥", "돈", "나", "너"],
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class Grammar:
         self.language = language
         self.in_vocabulary = in_vocabulary
         self.entries = {}        # phrase (tokens joined by spaces) -> Intent
+        self.distractors = set()  # words that mean "something else was said"
         self.shown = {}          # phrase -> the words as a resident would read them
         self.left_out = []       # phrases the model cannot hear (words it does not know)
 
@@ -83,9 +92,15 @@ class Grammar:
         self.entries.setdefault(phrase, intent)
         self.shown.setdefault(phrase, text)
 
+    def add_distractors(self, words):
+        """Listen for everyday words too, so speech outside the grammar can be refused."""
+        used = {word for phrase in self.entries for word in phrase.split()}
+        self.distractors.update(word for word in words
+                                if word not in used and self.in_vocabulary(word))
+
     def phrases(self):
         """The list Vosk's KaldiRecognizer takes as its grammar."""
-        return sorted(self.entries)
+        return sorted(self.entries) + sorted(self.distractors)
 
     def can_say(self):
         """What to tell a resident they can say here, in screen order."""
@@ -94,7 +109,7 @@ class Grammar:
     def match(self, heard):
         """The phrase `heard` is, or the one it is close enough to, or None."""
         heard_phrase = " ".join(tokens(heard, self.language))
-        if not heard_phrase:
+        if not heard_phrase or self.distractors & set(heard_phrase.split()):
             return None
         if heard_phrase in self.entries:
             return Match(self.entries[heard_phrase], self.shown[heard_phrase], True, 1.0)

@@ -3,12 +3,13 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from flask_babel import gettext as _
 
-from ..audio import BadAudio, pcm_from_upload
+from ..audio import BadAudio, max_bytes, pcm_from_upload
 from ..i18n import current_language
 from ..prompts import KEY_PATTERN
 from ..speech import SpeechUnavailable
 from ..voice import VoiceBusy, VoiceUnavailable
-from ..voice_grammar import digit_grammar, digits_heard, screen_grammar, yes_no_grammar
+from ..voice_grammar import (DISTRACTORS, digit_grammar, digits_heard, screen_grammar,
+                             yes_no_grammar)
 from ..web import services, state
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -26,10 +27,14 @@ def _grammar(mode, language, keys):
     voice, catalogue = services().voice, services().catalogue
     knows = lambda word: voice.knows(language, word)  # noqa: E731
     if mode == "confirm":
-        return yes_no_grammar(language, knows)
-    if mode == "digits":
-        return digit_grammar(language, knows)
-    return screen_grammar(keys, language, catalogue, knows)
+        grammar = yes_no_grammar(language, knows)
+    elif mode == "digits":
+        grammar = digit_grammar(language, knows)
+    else:
+        grammar = screen_grammar(keys, language, catalogue, knows)
+    if not voice.has_unknown_word(language):
+        grammar.add_distractors(DISTRACTORS.get(language, []))
+    return grammar
 
 
 def _keys():
@@ -37,6 +42,17 @@ def _keys():
     if len(keys) > MAX_KEYS or not all(KEY_PATTERN.fullmatch(key) for key in keys):
         return None
     return list(dict.fromkeys(keys))
+
+
+def init_app(app):
+    # Before the anti-forgery check, which reads the body and would refuse it first.
+    app.before_request(allow_an_utterance)
+
+
+def allow_an_utterance():
+    """An utterance may be far larger than a form post: allow that here, and only here."""
+    if request.endpoint == "voice.recognise":
+        request.max_content_length = max_bytes(services().settings.voice.max_seconds) + 4096
 
 
 @bp.post("/recognise")

