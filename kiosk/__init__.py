@@ -19,7 +19,7 @@ from .prompts import Prompts, speech_jobs
 from .speech import Speech, warm_in_processes
 from .store import Store
 from .voice import Voice
-from .views import journey, packages, preferences, speech, voice
+from .views import journey, packages, preferences, speech, status, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -54,12 +54,6 @@ def create_app(test_config=None):
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
     app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices, listener)
-    if settings.voice.enabled and settings.voice.load_at_start:
-        threading.Thread(target=listener.preload, name="voice-models", daemon=True).start()
-    if settings.speech.warm_at_start and voices.available():
-        # In the background: the kiosk serves at once; prompts not yet made are made on demand.
-        threading.Thread(target=_warm_up, args=(voices, prompts), name="speech-warm-up",
-                         daemon=True).start()
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -75,9 +69,22 @@ def create_app(test_config=None):
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)
+    app.register_blueprint(status.bp)
     speech.init_app(app)
     commands.init_app(app)
     return app
+
+
+def start_background_work(app):
+    """When serving residents: warm the speech cache and load the voice models, in the
+    background, so the kiosk answers at once and nobody waits for them later."""
+    services = app.extensions["kiosk"]
+    if services.settings.speech.warm_at_start and services.speech.available():
+        threading.Thread(target=_warm_up, args=(services.speech, services.prompts),
+                         name="speech-warm-up", daemon=True).start()
+    if services.settings.voice.enabled and services.settings.voice.load_at_start:
+        threading.Thread(target=services.voice.preload, name="voice-models",
+                         daemon=True).start()
 
 
 def _warm_up(speech, prompts):

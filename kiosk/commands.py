@@ -5,10 +5,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .settings import LANGUAGES
+
 
 def init_app(app):
     app.cli.add_command(catalogue_command)
     app.cli.add_command(speech_group)
+    app.cli.add_command(voice_group)
 
 
 @click.command("catalogue")
@@ -51,3 +54,36 @@ def speech_warm_command(processes):
     speech.cache.recount()
     click.echo(f"{made} prompts synthesised, {len(jobs) - made} already cached, "
                f"in {time.perf_counter() - started:.1f} s; cache {speech.cache.size / 1e6:.1f} MB")
+
+
+@click.group("voice", cls=AppGroup)
+def voice_group():
+    """Voice input: the Vosk models."""
+
+
+@voice_group.command("list")
+def voice_list_command():
+    """Show which language has a voice model, and where it is."""
+    voice = current_app.extensions["kiosk"].voice
+    for language, (installed, where) in voice.status().items():
+        click.echo(f"{language}: {'installed' if installed else 'missing  '} {where}")
+
+
+@voice_group.command("install")
+@click.argument("source")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), required=True,
+              help="The language the model is for.")
+@click.option("--sha256", default=None, help="The expected SHA-256 of the zip file.")
+def voice_install_command(source, language, sha256):
+    """Install a Vosk model from a zip file, a folder or a URL."""
+    from .voice_install import InstallError, install_model
+    services = current_app.extensions["kiosk"]
+    configured = services.settings.voice.models.get(language)
+    try:
+        target = install_model(source, language, services.settings.voice.models_dir, sha256)
+    except InstallError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Installed the {language} model in {target}")
+    if configured:
+        click.echo(f"Note: kiosk.ini sets {language}_model = {configured}; empty it to use "
+                   "the installed model.")

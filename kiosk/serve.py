@@ -4,7 +4,7 @@ import sys
 
 from waitress import serve
 
-from . import create_app
+from . import create_app, start_background_work
 from .errors import KioskError
 
 
@@ -16,6 +16,7 @@ def main():
         # A bad kiosk.ini or catalogue: say exactly what to fix, without a traceback.
         sys.exit(f"The kiosk cannot start: {error}")
     settings = app.extensions["kiosk"].settings
+    start_background_work(app)
     print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/")
     serve(app, host=settings.host, port=settings.port, threads=8)
 

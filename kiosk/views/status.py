@@ -1,0 +1,21 @@
+"""The status page for the hall's operator: what works on this kiosk and what is missing."""
+from flask import Blueprint, render_template
+
+from ..web import services
+
+bp = Blueprint("status", __name__)
+
+
+@bp.get("/status")
+def status():
+    kiosk = services()
+    speech = kiosk.speech
+    return render_template(
+        "screens/status.html",
+        speech_ready=speech.available(),
+        speech_problem=(speech.engine.error if speech.engine else None),
+        missing_voices=speech.missing_voices,
+        cache_megabytes=round(speech.cache.size / 1e6, 1),
+        voice_models=kiosk.voice.status(),
+        pending=kiosk.store.db["outbox"].count_where("status = ?", ["pending"]),
+        submissions=kiosk.store.db["submissions"].count)

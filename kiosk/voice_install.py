@@ -1,0 +1,91 @@
+"""Installing a Vosk model from a zip, a folder or a URL (a kiosk is often set up from a USB stick).
+
+No Flask here. The archive is checked before anything is written: no absolute paths, no
+"..", no links; an optional SHA-256 must match. The model lands in MODELS_DIR/LANG,
+replacing the one there only once the new one is complete.
+"""
+import hashlib
+import shutil
+import tempfile
+import urllib.request
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .errors import KioskError
+
+
+class InstallError(KioskError):
+    """The model could not be installed; the message says why."""
+
+
+def install_model(source, language, models_dir, sha256=None):
+    """Install the model at `source` (zip file, folder or http(s) URL) for `language`."""
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=models_dir, prefix=".installing-") as work:
+        work = Path(work)
+        if str(source).startswith(("http://", "https://")):
+            archive = work / "download.zip"
+            _download(source, archive)
+            source_path = archive
+        else:
+            source_path = Path(source)
+            if not source_path.exists():
+                raise InstallError(f"{source}: no such file or folder")
+        if sha256:
+            _check_sha256(source_path, sha256)
+        unpacked = work / "unpacked"
+        if source_path.is_dir():
+            shutil.copytree(source_path, unpacked, symlinks=False)
+        else:
+            _unzip(source_path, unpacked)
+        model = _model_root(unpacked)
+        target = models_dir / language
+        retired = models_dir / f".old-{language}"
+        if target.exists():
+            target.rename(retired)
+        model.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    return target
+
+
+def _download(url, path):
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, path.open("wb") as file:
+            shutil.copyfileobj(response, file)
+    except OSError as error:
+        raise InstallError(f"{url}: could not download: {error}") from None
+
+
+def _check_sha256(path, expected):
+    if path.is_dir():
+        raise InstallError("a SHA-256 can only be checked for a zip file")
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected.lower():
+        raise InstallError(f"{path.name}: SHA-256 is {digest.hexdigest()}, expected {expected}")
+
+
+def _unzip(path, target):
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InstallError(f"{path.name}: not a zip file") from None
+    with archive:
+        for member in archive.infolist():
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                raise InstallError(f"{path.name}: unsafe path in archive: {member.filename}")
+            if (member.external_attr >> 16) & 0o170000 == 0o120000:
+                raise InstallError(f"{path.name}: links are not allowed: {member.filename}")
+        archive.extractall(target)
+
+
+def _model_root(folder):
+    """The folder holding am/ and conf/: the archive's top folder or the folder itself."""
+    for candidate in [folder, *sorted(path for path in folder.rglob("*") if path.is_dir())]:
+        if (candidate / "am").is_dir() and (candidate / "conf").is_dir():
+            return candidate
+    raise InstallError("this is not a Vosk model: no am/ and conf/ folders inside")
