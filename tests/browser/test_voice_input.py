@@ -1,0 +1,66 @@
+"""A resident speaks to the kiosk: Chromium's fake microphone plays a spoken Korean "네"."""
+import pytest
+from playwright.sync_api import expect
+
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from layout import axe_violations, layout_problems
+from resident import Resident
+from voice_samples import spoken
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def microphone_saying_ne(tmp_path_factory):
+    """A WAV of 네 with a second of quiet before and after: what the fake microphone hears."""
+    path = tmp_path_factory.mktemp("microphone") / "ne.wav"
+    path.write_bytes(spoken("네", silence_seconds=1.0))
+    return path
+
+
+@pytest.fixture(scope="module")
+def listening_browser(microphone_saying_ne):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={microphone_saying_ne}%noloop"])
+        yield browser
+        browser.close()
+
+
+def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, screenshots):
+    app, base_url = kiosk_server
+    context = listening_browser.new_context(has_touch=True, base_url=base_url)
+    context.grant_permissions(["microphone"])
+    page = context.new_page()
+    page.goto("/")
+    resident = Resident(page, app, "zh")
+    resident.choose_language("ko")
+    resident.tap_button(resident.words("Voice input"))
+    resident.tap_link(resident.words("Start"))
+    resident.tap_button(resident.local(resident.catalogue.packages["retire"].title))
+    resident.tap_link(resident.words("Start over"))
+    resident.expect_heading(resident.words("Start over?"))
+
+    answers = []
+
+    def pass_through(route):
+        """Let the kiosk decode as usual, keeping a copy of its answer for the test."""
+        response = route.fetch()
+        answers.append(response.json())
+        route.fulfill(response=response)
+
+    page.route("**/voice/recognise**", pass_through)
+    microphone = page.locator("[data-voice-mic]")
+    expect(microphone).to_be_visible()
+    screenshots(page, "ko-voice", "11-start-over")
+    assert not layout_problems(page, False) + axe_violations(page)
+    microphone.tap()
+    # "네" on "Start over?" chooses "Yes, start over": the session is wiped, home again.
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans", timeout=20_000)
+    heard = answers[0]
+    assert heard["heard"] == "네", heard          # the captured audio was speech, not silence
+    assert heard["intent"]["command"] == "yes"
+    assert page.url.rstrip("/") == base_url
+    context.close()
