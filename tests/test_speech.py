@@ -279,3 +279,16 @@ def test_every_screen_with_speech_on_names_only_prompts_that_speak(speaking_app,
         response = client.get(url)
         assert response.status_code == 200, url
         assert f"/speech/{language}/" in url or "/language." in url
+
+
+@pytest.mark.parametrize("digits, status", [("13812345678", 200), ("11010519491231002X", 200),
+                                            ("12ab", 400), ("", 400), ("1" * 31, 400)])
+def test_dictated_digits_are_read_back_one_by_one(speaking_app, digits, status):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    response = client.post("/speech/readback", data={"csrf_token": token, "subject": "digits",
+                                                     "digits": digits})
+    assert response.status_code == status
+    if status == 200:
+        assert response.headers["Cache-Control"] == "no-store"
+        assert wav_duration(response.get_data()) > len(digits) * 0.2

@@ -1,5 +1,6 @@
 """Read aloud on the web: prompt audio by prompt key, and private read-backs of answers."""
 import logging
+import re
 
 from flask import Blueprint, Response, jsonify, request, send_file, url_for
 from markupsafe import Markup, escape
@@ -63,6 +64,10 @@ def readback():
 def _readback_text(resident, subject, language):
     if subject == "reference" and resident.get("completed"):
         return spelled(resident["completed"].replace("-", ""))
+    if subject == "digits":
+        # Digits the resident just dictated, read back before they are kept.
+        digits = request.form.get("digits", "")
+        return spelled(digits) if re.fullmatch(r"[0-9X]{1,30}", digits) else None
     if "package" not in resident:
         return None
     catalogue = services().catalogue

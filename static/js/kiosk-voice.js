@@ -159,6 +159,7 @@
       if (answer.decision === "confirm" && capture.field) {
         capture.field.value = answer.digits;
         say(text("Heard") + " " + answer.digits.split("").join(" "));
+        readDigitsBack(answer.digits);
       } else { say(answer.message); }
       return;
     }
@@ -195,6 +196,19 @@
       if (target && target.matches("a[href], button, input")) { target.click(); return; }
     }
     if (intent.command === "back") { history.back(); }
+  }
+
+  // With read aloud on, dictated digits are spoken back one by one (never cached).
+  function readDigitsBack(digits) {
+    var audio = document.getElementById("speech-audio");
+    if (!audio || !panel.dataset.readBackUrl) { return; }
+    var body = new FormData();
+    body.append("csrf_token", document.querySelector('meta[name="csrf-token"]').content);
+    body.append("subject", "digits");
+    body.append("digits", digits);
+    fetch(panel.dataset.readBackUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.blob() : null; })
+      .then(function (blob) { if (blob) { audio.src = URL.createObjectURL(blob); audio.play(); } });
   }
 
   function showHelp() {
