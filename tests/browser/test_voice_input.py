@@ -19,14 +19,12 @@ def microphone_saying_ne(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def listening_browser(microphone_saying_ne):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={microphone_saying_ne}%noloop"])
-        yield browser
-        browser.close()
+def listening_browser(playwright, microphone_saying_ne):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={microphone_saying_ne}%noloop"])
+    yield browser
+    browser.close()
 
 
 def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, screenshots):
