@@ -88,8 +88,8 @@ def korean(tmp_path_factory):
 @pytest.mark.parametrize("word", ["네", "아니요", "안녕하세요", "감사합니다"])
 def test_the_korean_model_hears_stock_words(korean, word):
     heard = korean.decode("ko", pcm_of(spoken(word)), ["네", "아니요", "안녕하세요", "감사합니다"])
-    assert heard.text == word
-    assert heard.confidence > 0.5
+    assert heard.text == word, heard
+    assert heard.confidence > 0.5, heard
 
 
 def test_speech_outside_the_grammar_is_not_taken_for_a_command(korean):
