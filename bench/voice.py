@@ -24,7 +24,7 @@ from voice_samples import pcm_of, spoken  # noqa: E402
 from kiosk.catalogue import load_catalogue  # noqa: E402
 from kiosk.settings import load_settings  # noqa: E402
 from kiosk.voice import Voice  # noqa: E402
-from kiosk.voice_grammar import DISTRACTORS, screen_grammar, yes_no_grammar  # noqa: E402
+from kiosk.voice_grammar import DISTRACTORS, decide, screen_grammar, yes_no_grammar  # noqa: E402
 
 VOICES = ["ko", "ko+f2"]
 SPEEDS = [130, 170]
@@ -101,16 +101,14 @@ def main(distractors=True):
                         if noise != "clean":
                             pcm = with_noise(pcm, 10)
                         heard = voice.decode("ko", pcm, grammar.phrases())
-                        match = grammar.match(heard.text)
+                        decision = decide(grammar, heard, accept, reject)
                         counts["said"] += 1
-                        if match is None or (match.exact and heard.confidence < reject):
+                        if decision.kind == "reject":
                             counts["refused"] += 1
-                        elif match.intent != intent:
+                        elif decision.match.intent != intent:
                             counts["wrong"] += 1
-                        elif match.exact and heard.confidence >= accept:
-                            counts["acted"] += 1
                         else:
-                            counts["asked"] += 1
+                            counts["acted" if decision.kind == "accept" else "asked"] += 1
                     totals.update(counts)
                     print(f"{screen:<13}{speaker:<7}{speed:>6} {noise:<7}{counts['said']:>5}"
                           f"{counts['acted']:>7}{counts['asked']:>7}{counts['refused']:>8}"
@@ -123,8 +121,8 @@ def main(distractors=True):
     if distractors:
         grammar.add_distractors(DISTRACTORS["ko"])
     strays = ["바나나", "오늘 날씨 좋네요", "전화번호", "학교에 가요", "감사합니다", "퇴직"]
-    taken = sum(grammar.match(voice.decode("ko", pcm_of(spoken(text)), grammar.phrases()).text)
-                is not None for text in strays)
+    taken = sum(decide(grammar, voice.decode("ko", pcm_of(spoken(text)), grammar.phrases()),
+                       accept, reject).kind != "reject" for text in strays)
     print(f"out-of-grammar speech taken for yes or no: {taken} of {len(strays)}")
 
 

@@ -28,6 +28,11 @@ class VoiceBusy(KioskError):
     """Every decoding slot stayed busy: the resident is asked to try again."""
 
 
+# A word at either end of an utterance below this confidence is taken for a breath or a
+# mumble and dropped (the recogniser now and then hears "네" in the lead-in).
+EDGE_CONFIDENCE = 0.8
+
+
 @dataclass(frozen=True)
 class Heard:
     """A decoded utterance: its words and the recogniser's confidence in each."""
@@ -38,6 +43,17 @@ class Heard:
     def confidence(self):
         """The least sure word decides: one doubtful word makes the whole phrase doubtful."""
         return min(self.confidences, default=0.0)
+
+    def trimmed(self):
+        """The utterance without doubtful words at its start and end."""
+        words, sure = self.text.split(), list(self.confidences)
+        if len(words) != len(sure):
+            return self
+        while len(words) > 1 and sure[0] < EDGE_CONFIDENCE:
+            words, sure = words[1:], sure[1:]
+        while len(words) > 1 and sure[-1] < EDGE_CONFIDENCE:
+            words, sure = words[:-1], sure[:-1]
+        return Heard(" ".join(words), tuple(sure))
 
 
 def _load(path):

@@ -98,6 +98,10 @@ class Grammar:
         self.distractors.update(word for word in words
                                 if word not in used and self.in_vocabulary(word))
 
+    def something_else(self, heard):
+        """True when the recogniser landed on a distractor: the resident said something else."""
+        return bool(self.distractors & set(tokens(heard, self.language)))
+
     def phrases(self):
         """The list Vosk's KaldiRecognizer takes as its grammar."""
         return sorted(self.entries) + sorted(self.distractors)
@@ -109,7 +113,7 @@ class Grammar:
     def match(self, heard):
         """The phrase `heard` is, or the one it is close enough to, or None."""
         heard_phrase = " ".join(tokens(heard, self.language))
-        if not heard_phrase or self.distractors & set(heard_phrase.split()):
+        if not heard_phrase or self.something_else(heard):
             return None
         if heard_phrase in self.entries:
             return Match(self.entries[heard_phrase], self.shown[heard_phrase], True, 1.0)
@@ -122,6 +126,31 @@ class Grammar:
         if best is None or best_score < CLOSE_ENOUGH:
             return None
         return Match(self.entries[best], self.shown[best], False, best_score)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with an utterance: "accept" (act), "confirm" (ask yes or no) or "reject"."""
+    kind: str
+    match: Match | None
+    heard: object  # the kiosk.voice.Heard decided on (perhaps trimmed)
+
+
+def decide(grammar, heard, accept_confidence, reject_confidence, always_confirm=()):
+    """Act only on an exact phrase heard with confidence; ask about near misses; else refuse."""
+    match = grammar.match(heard.text)
+    if (match is None or not match.exact) and not grammar.something_else(heard.text):
+        # A breath or mumble around the words: try again without doubtful edge words.
+        trimmed = heard.trimmed()
+        trimmed_match = grammar.match(trimmed.text)
+        if trimmed_match is not None and trimmed_match.exact:
+            heard, match = trimmed, trimmed_match
+    if match is None or (match.exact and heard.confidence < reject_confidence):
+        return Decision("reject", None, heard)
+    sure = match.exact and heard.confidence >= accept_confidence
+    if sure and match.intent.key not in always_confirm:
+        return Decision("accept", match, heard)
+    return Decision("confirm", match, heard)
 
 
 def screen_grammar(keys, language, catalogue, in_vocabulary=lambda word: True):

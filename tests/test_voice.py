@@ -88,8 +88,15 @@ def korean(tmp_path_factory):
 @pytest.mark.parametrize("word", ["네", "아니요", "안녕하세요", "감사합니다"])
 def test_the_korean_model_hears_stock_words(korean, word):
     heard = korean.decode("ko", pcm_of(spoken(word)), ["네", "아니요", "안녕하세요", "감사합니다"])
-    assert heard.text == word, heard
-    assert heard.confidence > 0.5, heard
+    assert heard.trimmed().text == word, heard
+    assert heard.trimmed().confidence > 0.8, heard
+
+
+def test_a_doubtful_word_at_the_edge_is_dropped_but_not_a_sure_one():
+    from kiosk.voice import Heard
+    assert Heard("네 감사합니다", (0.6, 1.0)).trimmed() == Heard("감사합니다", (1.0,))
+    assert Heard("네 감사합니다", (0.95, 1.0)).trimmed().text == "네 감사합니다"
+    assert Heard("네", (0.3,)).trimmed().text == "네"
 
 
 def test_speech_outside_the_grammar_is_not_taken_for_a_command(korean):
@@ -222,3 +229,29 @@ def test_audio_is_never_written_to_disk_or_logged(app, tmp_path, caplog):
     after = {path for path in tmp_path.rglob("*")}
     assert {path for path in after - before if path.suffix in (".wav", ".pcm", ".raw")} == set()
     assert "RIFF" not in caplog.text
+
+
+@pytest.mark.parametrize("language, text, confidences, kind", [
+    ("en", "i want to retire", (1.0, 1.0, 1.0, 1.0), "accept"),
+    ("en", "i want to retire", (1.0, 0.7, 1.0, 1.0), "confirm"),
+    ("en", "i want to retire", (1.0, 0.3, 1.0, 1.0), "reject"),
+    ("en", "i want to retired", (1.0, 1.0, 1.0, 1.0), "confirm"),
+    ("zh", "嗯 我 要 退 休", (0.4, 1.0, 1.0, 1.0, 1.0), "accept"),
+    ("ko", "바나나", (1.0,), "reject"),
+    ("ko", "나 네", (0.5, 1.0), "reject"),
+])
+def test_decide_acts_asks_or_refuses(language, text, confidences, kind):
+    from kiosk.voice import Heard
+    from kiosk.voice_grammar import decide
+    grammar = screen_grammar(["package.retire"], language, CATALOGUE)
+    if language == "ko":
+        grammar.add_distractors(["나", "바나나"])
+    assert decide(grammar, Heard(text, confidences), 0.9, 0.5).kind == kind
+
+
+def test_sending_the_application_is_always_confirmed():
+    from kiosk.voice import Heard
+    from kiosk.voice_grammar import decide
+    grammar = screen_grammar(["control.send"], "en", CATALOGUE)
+    heard = Heard("send my application", (1.0, 1.0, 1.0))
+    assert decide(grammar, heard, 0.9, 0.5, always_confirm={"control.send"}).kind == "confirm"

@@ -8,8 +8,8 @@ from ..i18n import current_language
 from ..prompts import KEY_PATTERN
 from ..speech import SpeechUnavailable
 from ..voice import VoiceBusy, VoiceUnavailable
-from ..voice_grammar import (DISTRACTORS, digit_grammar, digits_heard, screen_grammar,
-                             yes_no_grammar)
+from ..voice_grammar import (DISTRACTORS, decide, digit_grammar, digits_heard,
+                             screen_grammar, yes_no_grammar)
 from ..web import services, state
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -91,19 +91,20 @@ def _answer(mode, grammar, heard, settings):
                     "message": _("You said: %(phrase)s. Is that right?", phrase=" ".join(digits))}
         return {**answer, "decision": "reject", "message": _("Sorry, I didn't catch that. "
                                                              "Say the digits one by one.")}
-    match = grammar.match(heard.text)
-    if match is None or (match.exact and heard.confidence < settings.reject_confidence):
+    decision = decide(grammar, heard, settings.accept_confidence, settings.reject_confidence,
+                      ALWAYS_CONFIRM)
+    match = decision.match
+    if decision.kind == "reject":
         message = _("Sorry, I didn't catch that. You can say: %(phrases)s",
                     phrases=", ".join(grammar.can_say()))
         return {**answer, "decision": "reject", "can_say": grammar.can_say(),
                 "message": message, "say": _say_url(message)}
     intent = {"key": match.intent.key, "command": match.intent.command}
-    sure = match.exact and heard.confidence >= settings.accept_confidence
-    decision = "accept" if sure and match.intent.key not in ALWAYS_CONFIRM else "confirm"
+    kind = decision.kind
     if mode == "confirm":
-        decision = "accept" if match.exact else "reject"
+        kind = "accept" if match.exact else "reject"
     message = _("You said: %(phrase)s. Yes or no?", phrase=match.phrase)
-    return {**answer, "decision": decision, "intent": intent, "phrase": match.phrase,
+    return {**answer, "decision": kind, "intent": intent, "phrase": match.phrase,
             "can_say": grammar.can_say(), "message": message, "say": _say_url(message)}
 
 
