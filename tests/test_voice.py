@@ -255,3 +255,13 @@ def test_sending_the_application_is_always_confirmed():
     grammar = screen_grammar(["control.send"], "en", CATALOGUE)
     heard = Heard("send my application", (1.0, 1.0, 1.0))
     assert decide(grammar, heard, 0.9, 0.5, always_confirm={"control.send"}).kind == "confirm"
+
+
+def test_saying_next_on_check_your_answers_asks_before_sending(app, monkeypatch):
+    from kiosk.voice import Heard
+    client, token = korean_client(app)
+    monkeypatch.setattr(app.extensions["kiosk"].voice, "decode",
+                        lambda language, pcm, phrases: Heard("다음", (1.0,)))
+    answer = recognise(client, token, spoken("다음"), keys="control.send,control.change").get_json()
+    assert answer["intent"]["command"] == "continue"
+    assert answer["decision"] == "confirm"

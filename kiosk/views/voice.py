@@ -78,10 +78,10 @@ def recognise():
         return json_error(503, "busy", "the kiosk is busy; please try again")
     except VoiceUnavailable as error:
         return json_error(404, "no_model", str(error))
-    return jsonify(_answer(mode, grammar, heard, settings))
+    return jsonify(_answer(mode, grammar, heard, settings, keys))
 
 
-def _answer(mode, grammar, heard, settings):
+def _answer(mode, grammar, heard, settings, keys):
     """What the browser shows and does next: act, ask "yes or no?", or ask again."""
     answer = {"heard": heard.text, "confidence": round(heard.confidence, 3)}
     if mode == "digits":
@@ -101,6 +101,8 @@ def _answer(mode, grammar, heard, settings):
                 "message": message, "say": _say_url(message)}
     intent = {"key": match.intent.key, "command": match.intent.command}
     kind = decision.kind
+    if match.intent.command == "continue" and ALWAYS_CONFIRM & set(keys):
+        kind = "confirm"  # "next" on Check your answers sends the application: ask first
     if mode == "confirm":
         kind = "accept" if match.exact else "reject"
     message = _("You said: %(phrase)s. Yes or no?", phrase=match.phrase)
