@@ -1,4 +1,5 @@
-"""What tests share besides fixtures: the small test catalogue and an app built on it."""
+"""What tests share besides fixtures: the small test catalogue, an app built on it, tokens."""
+import re
 from pathlib import Path
 
 from kiosk import create_app
@@ -18,3 +19,9 @@ def make_app(tmp_path, catalogue=MINI_CATALOGUE, **overrides):
     app = create_app({"TESTING": True, "KIOSK_OVERRIDES": settings})
     app.test_client_class = PageCheckingClient
     return app
+
+
+def csrf_token(client, url="/"):
+    """The anti-forgery token of the client's session, read off a page as a browser would."""
+    page = client.get(url)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)

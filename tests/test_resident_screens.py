@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from support import csrf_token
+
 VALID_ID = "11010519491231002X"
 SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
                 "applicant_id_number": VALID_ID, "applicant_phone": "13812345678",
@@ -10,8 +12,7 @@ SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
 
 
 def token(client, url="/"):
-    page = client.get(url)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return csrf_token(client, url)
 
 
 def post(client, url, data=None, **kwargs):

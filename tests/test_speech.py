@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from kiosk.settings import load_settings
 from kiosk.speech import Engine, Speech, SpeechCache, wav_duration
-from support import make_app
+from support import csrf_token, make_app
 
 SENTENCES = {"zh": "欢迎使用一站式服务", "en": "Welcome to the one-stop service",
              "ko": "원스톱 서비스에 오신 것을 환영합니다"}
@@ -176,8 +176,7 @@ def test_twenty_simultaneous_uncached_requests_all_get_valid_audio(speaking_app)
 
 
 def turn_speech_on(client):
-    page = client.get("/")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    token = csrf_token(client)
     client.post("/preferences", data={"csrf_token": token, "toggle": "speech", "next": "/"})
     return token
 

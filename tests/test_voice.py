@@ -9,7 +9,7 @@ from kiosk.settings import DEFAULT_CONFIG, load_settings
 from kiosk.voice import Voice
 from kiosk.voice_grammar import (Intent, digit_grammar, digits_heard, screen_grammar, tokens,
                                  yes_no_grammar)
-from support import make_app
+from support import csrf_token, make_app
 from voice_samples import pcm_of, spoken, wav
 
 CATALOGUE = load_catalogue(load_settings(DEFAULT_CONFIG).catalogue_path)
@@ -119,8 +119,7 @@ def app(tmp_path):
 
 def korean_client(app):
     client = app.test_client()
-    page = client.get("/")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    token = csrf_token(client)
     client.post("/preferences", data={"csrf_token": token, "lang": "ko", "next": "/"})
     return client, token
 
@@ -195,7 +194,7 @@ def test_bad_recognise_requests_are_refused(app, query):
 def test_a_language_without_a_model_says_so(app):
     client = app.test_client()
     page = client.get("/")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    token = csrf_token(client)
     response = recognise(client, token, spoken("네"), mode="confirm")
     assert response.status_code == 404 and response.get_json()["error"] == "no_model"
     assert page.document.find(".//button[@value='voice']").get("disabled") is not None
