@@ -1,5 +1,4 @@
 """Voice input: grammars in every language, audio checks, and real Vosk decoding in Korean."""
-import re
 import threading
 
 import pytest
