@@ -17,9 +17,11 @@ from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts, speech_jobs
 from .speech import Speech, warm_in_processes
+from .signs import SignLibrary
+from .staff import Staff
 from .store import Store
 from .voice import Voice
-from .views import journey, packages, preferences, speech, status, voice
+from .views import journey, packages, preferences, signs, speech, status, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -32,6 +34,8 @@ class Services:
     prompts: Prompts
     speech: Speech
     voice: Voice
+    signs: SignLibrary
+    staff: Staff
 
 
 def create_app(test_config=None):
@@ -53,7 +57,9 @@ def create_app(test_config=None):
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
-    app.extensions["kiosk"] = Services(settings, catalogue, store, prompts, voices, listener)
+    app.extensions["kiosk"] = Services(
+        settings, catalogue, store, prompts, voices, listener,
+        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff))
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -70,6 +76,8 @@ def create_app(test_config=None):
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(status.bp)
+    app.register_blueprint(signs.bp)
+    signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
     return app

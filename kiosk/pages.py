@@ -45,7 +45,7 @@ def init_app(app):
 
 
 # Responses that hold nothing personal and may be cached: the kiosk's files and prompt audio.
-PUBLIC_ENDPOINTS = {"static", "speech.prompt", "voice.say"}
+PUBLIC_ENDPOINTS = {"static", "speech.prompt", "voice.say", "signs.clip_file", "signs.captions"}
 
 
 def shared_device_headers(response):

@@ -49,6 +49,20 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class SignSettings:
+    library_dir: Path
+    sign_languages: dict  # screen language -> sign language code (CSL, ASL, KSL, IS, ...)
+    max_upload_bytes: int
+    max_clip_seconds: int
+
+
+@dataclass(frozen=True)
+class StaffSettings:
+    max_failed_logins: int
+    lockout_minutes: int
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str
     kiosk_name: str
@@ -63,6 +77,8 @@ class Settings:
     secret_key: str
     speech: SpeechSettings
     voice: VoiceSettings
+    signs: SignSettings
+    staff: StaffSettings
     config_path: Path
 
 
@@ -107,6 +123,10 @@ def load_settings(path=None, overrides=None):
         secret_key=reader.text("server", "secret_key", allow_empty=True),
         speech=_speech_settings(reader, base),
         voice=_voice_settings(reader, base),
+        signs=_sign_settings(reader, base),
+        staff=StaffSettings(
+            max_failed_logins=reader.integer("staff", "max_failed_logins", 1, 100),
+            lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60)),
         config_path=path,
     )
 
@@ -145,6 +165,21 @@ def _voice_settings(reader, base):
         max_seconds=reader.integer("voice", "max_seconds", 1, 60),
         max_concurrent_decodes=reader.integer("voice", "max_concurrent_decodes", 1, 16),
         accept_confidence=accept, reject_confidence=reject)
+
+
+def _sign_settings(reader, base):
+    sign_languages = {}
+    for language in LANGUAGES:
+        code = reader.text("signs", f"{language}_sign_language")
+        if not re.fullmatch(r"[A-Z]{2,5}", code):
+            raise reader.error("signs", f"{language}_sign_language",
+                               f"must be a short upper-case code like CSL, not {code!r}")
+        sign_languages[language] = code
+    return SignSettings(
+        library_dir=base / reader.text("signs", "library_dir"),
+        sign_languages=sign_languages,
+        max_upload_bytes=reader.integer("signs", "max_upload_mb", 1, 2000) * 1024 * 1024,
+        max_clip_seconds=reader.integer("signs", "max_clip_seconds", 5, 3600))
 
 
 class _Reader:

@@ -100,6 +100,7 @@ def speech_context():
     modes = resident.get("modes", {})
     on = bool(modes.get("speech")) and speech.available(language)
     voice_on = bool(modes.get("voice")) and services().voice.available(language)
+    sign_on = bool(modes.get("sign"))
     speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
 
     def speech_url(key, in_language=None):
@@ -114,6 +115,8 @@ def speech_context():
         attributes = f' data-speech="{escape(speech_url(key, in_language))}"' if on else ""
         if voice_on and not in_language:
             attributes += f' data-say-key="{escape(key)}"'
+        if sign_on and not in_language:
+            attributes += f' data-sign-key="{escape(key)}"'
         return Markup(attributes)
 
     return {"speech_on": on, "speak": speak, "speech_url": speech_url, "voice_on": voice_on,

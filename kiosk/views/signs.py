@@ -1,0 +1,77 @@
+"""Sign-language clips on the web: clip info, captions, and the clip files (with seeking)."""
+from flask import Blueprint, Response, abort, jsonify, send_from_directory, url_for
+
+from ..i18n import current_language
+from ..settings import LANGUAGES
+from ..signs import VIDEO_TYPES, webvtt
+from ..web import services, state
+
+bp = Blueprint("signs", __name__, url_prefix="/signs")
+ONE_YEAR = 365 * 24 * 3600
+# Without a clip, captions run at about a comfortable reading pace.
+CHARACTERS_A_SECOND = {"zh": 5, "en": 14, "ko": 7}
+
+
+def sign_language_of(language):
+    return services().settings.signs.sign_languages[language]
+
+
+def sign_clip(key, language):
+    """What the signer window shows for a prompt: the clip (if any), captions, the text."""
+    text = services().prompts.text(key, language) if language in LANGUAGES else None
+    if text is None:
+        return None
+    sign_language = sign_language_of(language)
+    clip = services().signs.clip(key, sign_language)
+    return {"key": key, "text": text, "sign_language": sign_language,
+            "status": clip.status if clip else "missing",
+            "video": url_for("signs.clip_file", file=clip.file, v=clip.version) if clip else None,
+            "captions": url_for("signs.captions", language=language, key=key)}
+
+
+@bp.get("/<language>/<key>.json")
+def clip_info(language, key):
+    info = sign_clip(key, language)
+    if info is None:
+        return jsonify(error="unknown_prompt", message="unknown prompt key or language"), 404
+    return jsonify(info)
+
+
+@bp.get("/<language>/<key>.vtt")
+def captions(language, key):
+    """WebVTT captions made from the same text the screen shows and speaks."""
+    text = services().prompts.text(key, language) if language in LANGUAGES else None
+    if text is None:
+        abort(404)
+    clip = services().signs.clip(key, sign_language_of(language))
+    duration = clip.duration if clip else max(3.0, len(text) / CHARACTERS_A_SECOND[language])
+    return Response(webvtt(text, duration), mimetype="text/vtt")
+
+
+@bp.get("/clips/<path:file>")
+def clip_file(file):
+    """A clip file named in the manifest (nothing else in or outside the library)."""
+    library = services().signs
+    if not any(clip.file == file for clip in library.clips.values()):
+        abort(404)
+    response = send_from_directory(library.folder, file, conditional=True, max_age=ONE_YEAR,
+                                   mimetype=VIDEO_TYPES.get("." + file.rsplit(".", 1)[-1]))
+    response.cache_control.public = True
+    return response
+
+
+def init_app(app):
+    app.context_processor(sign_context)
+
+
+def sign_context():
+    """`sign_on` and the screen's clip info URL for the signer window."""
+    modes = state().get("modes", {})
+    on = bool(modes.get("sign"))
+    language = current_language()
+
+    def clip_info_url(key):
+        return url_for("signs.clip_info", language=language, key=key)
+
+    return {"sign_on": on, "clip_info_url": clip_info_url,
+            "sign_clip": lambda key: sign_clip(key, language)}

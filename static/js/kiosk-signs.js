@@ -1,0 +1,77 @@
+// Sign language, when the resident has turned it on: the signer window's controls, and the
+// clip of whatever is tapped (a package, a service, an error). With read aloud off, the
+// first tap on a control shows its clip and the second chooses it; with read aloud on,
+// kiosk-speech.js decides the taps and this window follows.
+(function () {
+  "use strict";
+  var signer, video, card, caption, status, controls, track;
+  var armed = null;
+
+  function show(info) {
+    caption.textContent = info.text;
+    status.textContent = info.status === "sample" ? signer.dataset.textSample : "";
+    track.src = info.captions;
+    if (info.video) {
+      card.hidden = true;
+      video.hidden = false;
+      video.src = info.video;
+      video.play().catch(function () {});
+    } else {
+      video.pause();
+      video.removeAttribute("src");
+      video.hidden = true;
+      card.hidden = false;
+    }
+    signer.dataset.key = info.key;
+    signer.dataset.status = info.status;
+  }
+
+  function load(key) {
+    var language = document.documentElement.lang === "zh-Hans" ? "zh" : document.documentElement.lang;
+    fetch("/signs/" + language + "/" + encodeURIComponent(key) + ".json", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (info) { if (info) { show(info); } });
+  }
+
+  function onClick(event) {
+    var target = event.target.closest("[data-sign-key]");
+    if (!target || event.target.closest("[data-signer]")) { return; }
+    var control = target.matches("a[href], button, input");
+    load(target.dataset.signKey);
+    if (!control || document.documentElement.hasAttribute("data-speech-volume")) { return; }
+    if (event.detail === 0 || armed === target) { armed = null; return; }
+    event.preventDefault();   // first tap: watch the clip; second tap: choose
+    armed = target;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    signer = document.querySelector("[data-signer]");
+    if (!signer) { return; }
+    video = signer.querySelector("[data-signer-video]");
+    card = signer.querySelector("[data-signer-card]");
+    caption = signer.querySelector("[data-signer-caption]");
+    status = signer.querySelector("[data-signer-status]");
+    controls = signer.querySelector("[data-signer-controls]");
+    track = video.querySelector("track");
+    controls.hidden = false;
+    controls.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      if (button.dataset.signerSpeed) {
+        video.playbackRate = Number(button.dataset.signerSpeed);
+        controls.querySelectorAll("[data-signer-speed]").forEach(function (other) {
+          other.setAttribute("aria-pressed", String(other === button));
+        });
+      } else if (button.dataset.signerAction === "replay") {
+        video.currentTime = 0;
+        video.play().catch(function () {});
+      } else if (button.dataset.signerAction === "pause") {
+        if (video.paused) { video.play().catch(function () {}); } else { video.pause(); }
+      } else if (button.dataset.signerAction === "size") {
+        var larger = signer.classList.toggle("signer--large");
+        button.setAttribute("aria-pressed", String(larger));
+      }
+    });
+    document.addEventListener("click", onClick, true);
+  });
+})();
