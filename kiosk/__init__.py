@@ -21,7 +21,7 @@ from .signs import SignLibrary
 from .staff import Staff
 from .store import Store
 from .voice import Voice
-from .views import journey, packages, preferences, signs, speech, status, voice
+from .views import journey, packages, preferences, signs, speech, status, studio, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -77,6 +77,7 @@ def create_app(test_config=None):
     app.register_blueprint(voice.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(signs.bp)
+    app.register_blueprint(studio.bp)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)

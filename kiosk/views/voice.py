@@ -46,13 +46,17 @@ def _keys():
 
 def init_app(app):
     # Before the anti-forgery check, which reads the body and would refuse it first.
-    app.before_request(allow_an_utterance)
+    app.before_request(allow_large_bodies)
 
 
-def allow_an_utterance():
-    """An utterance may be far larger than a form post: allow that here, and only here."""
+def allow_large_bodies():
+    """An utterance or a sign-language clip is far larger than a form post: allow those
+    there, and only there."""
+    settings = services().settings
     if request.endpoint == "voice.recognise":
-        request.max_content_length = max_bytes(services().settings.voice.max_seconds) + 4096
+        request.max_content_length = max_bytes(settings.voice.max_seconds) + 4096
+    elif request.endpoint == "studio.save":
+        request.max_content_length = settings.signs.max_upload_bytes + 64 * 1024
 
 
 @bp.post("/recognise")

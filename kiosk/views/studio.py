@@ -1,0 +1,128 @@
+"""Staff sign-in and the recording studio where the hall's interpreter records clips."""
+import functools
+import tempfile
+from pathlib import Path
+
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+
+from ..signs import BadClip, probe
+from ..web import services
+
+bp = Blueprint("studio", __name__)
+
+
+def staff_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not session.get("staff"):
+            return redirect(url_for("studio.sign_in", next=request.path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+def sign_in():
+    problem = None
+    if request.method == "POST":
+        outcome = services().staff.sign_in(request.form.get("name", ""),
+                                           request.form.get("password", ""))
+        if outcome == "ok":
+            session.clear()  # nothing of a resident's session survives a staff sign-in
+            session["staff"] = request.form["name"]
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/studio") else url_for("studio.index"))
+        problem = (_("Too many wrong passwords. This account is locked for a while.")
+                   if outcome == "locked" else _("The name or the password is not right."))
+    return render_template("studio/sign_in.html", problem=problem), (401 if problem else 200)
+
+
+@bp.post("/staff/sign-out")
+def sign_out():
+    session.wipe()
+    return redirect(url_for("packages.home"))
+
+
+def _sign_languages():
+    """{sign language: the screen language whose texts it signs}."""
+    return {code: language
+            for language, code in services().settings.signs.sign_languages.items()}
+
+
+@bp.get("/studio")
+@staff_required
+def index():
+    languages = _sign_languages()
+    sign_language = request.args.get("sign_language") or next(iter(languages))
+    if sign_language not in languages:
+        abort(404)
+    kiosk = services()
+    language = languages[sign_language]
+    keys = kiosk.prompts.keys()
+    return render_template("studio/index.html", sign_language=sign_language,
+                           sign_languages=languages, language=language,
+                           rows=[(key, kiosk.prompts.text(key, language),
+                                  kiosk.signs.clip(key, sign_language)) for key in keys],
+                           coverage=kiosk.signs.coverage(keys, sign_language))
+
+
+@bp.get("/studio/<sign_language>/<key>")
+@staff_required
+def clip(sign_language, key):
+    languages = _sign_languages()
+    kiosk = services()
+    if sign_language not in languages or key not in set(kiosk.prompts.keys()):
+        abort(404)
+    existing = kiosk.signs.clip(key, sign_language)
+    return render_template("studio/clip.html", sign_language=sign_language, key=key,
+                           text=kiosk.prompts.text(key, languages[sign_language]),
+                           language=languages[sign_language], existing=existing,
+                           max_seconds=kiosk.settings.signs.max_clip_seconds)
+
+
+@bp.post("/studio/<sign_language>/<key>")
+@staff_required
+def save(sign_language, key):
+    """Store a recorded or uploaded clip, checked by its content; the old one stays on failure."""
+    kiosk = services()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if sign_language not in _sign_languages() or key not in set(kiosk.prompts.keys()):
+        abort(404)
+    upload = request.files.get("clip")
+    if upload is None or not upload.filename:
+        return _refuse(wants_json, sign_language, key, "no_file", _("Choose a video file first."))
+    limits = kiosk.settings.signs
+    with tempfile.TemporaryDirectory() as folder:
+        suffix = Path(upload.filename).suffix.lower()
+        path = Path(folder) / f"upload{suffix if suffix in ('.webm', '.mp4') else '.webm'}"
+        upload.save(path)
+        try:
+            probe(path, max_seconds=limits.max_clip_seconds, max_bytes=limits.max_upload_bytes)
+            saved = kiosk.signs.save(key, sign_language, path, signer=session["staff"])
+        except BadClip as error:
+            return _refuse(wants_json, sign_language, key, error.code, _clip_problem(error.code))
+    if wants_json:
+        return jsonify(status=saved.status, recorded=saved.recorded, duration=saved.duration)
+    flash(_("Saved. The kiosk now shows this clip."))
+    return redirect(url_for("studio.clip", sign_language=sign_language, key=key))
+
+
+def _refuse(wants_json, sign_language, key, code, message):
+    if wants_json:
+        return jsonify(error=code, message=message), 400
+    flash(message, "error")
+    return redirect(url_for("studio.clip", sign_language=sign_language, key=key))
+
+
+def _clip_problem(code):
+    return {
+        "too_large": _("The file is too large."),
+        "too_long": _("The clip is too long."),
+        "too_short": _("The clip is too short."),
+        "empty": _("The file is empty."),
+        "wrong_type": _("Only WebM or MP4 video can be used."),
+        "not_video": _("This file is not a video the kiosk can play."),
+        "no_ffprobe": _("Clips cannot be checked on this kiosk (ffprobe is missing)."),
+        "unknown_key": _("The kiosk has no such prompt."),
+    }.get(code, _("The clip could not be saved."))
