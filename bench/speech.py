@@ -70,7 +70,7 @@ def main(samples=60):
         made = warm_in_processes(services.speech.settings, jobs)
         seconds = time.perf_counter() - started
         services.speech.cache.recount()
-        print(f"full warm-up: {made} prompts ({len(services.prompts.keys())} keys x 3 languages "
+        print(f"full warm-up: {made} prompts ({len(services.prompts.keys(errors=False))} keys x 3 languages "
               f"x 2 rates) in {seconds:.1f} s with {os.cpu_count()} processes, "
               f"{services.speech.cache.size / 1e6:.0f} MB")
 

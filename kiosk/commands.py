@@ -12,6 +12,8 @@ def init_app(app):
     app.cli.add_command(catalogue_command)
     app.cli.add_command(speech_group)
     app.cli.add_command(voice_group)
+    app.cli.add_command(signs_group)
+    app.cli.add_command(staff_group)
 
 
 @click.command("catalogue")
@@ -87,3 +89,54 @@ def voice_install_command(source, language, sha256):
     if configured:
         click.echo(f"Note: kiosk.ini sets {language}_model = {configured}; empty it to use "
                    "the installed model.")
+
+
+@click.group("signs", cls=AppGroup)
+def signs_group():
+    """Sign language: the clip library."""
+
+
+@signs_group.command("coverage")
+@click.option("--min", "minimum", type=click.FloatRange(0, 100), default=None,
+              help="Exit with an error when a sign language has recorded clips for fewer "
+                   "than this percentage of prompts.")
+def signs_coverage_command(minimum):
+    """Per sign language: prompts with recorded clips, with only a sample, with nothing."""
+    services = current_app.extensions["kiosk"]
+    keys = services.prompts.keys()
+    short = []
+    for language, sign_language in services.settings.signs.sign_languages.items():
+        report = services.signs.coverage(keys, sign_language)
+        percent = 100 * len(report["recorded"]) / len(keys)
+        click.echo(f"{sign_language} ({language}): {len(report['recorded'])} recorded "
+                   f"({percent:.1f}%), {len(report['sample'])} sample only, "
+                   f"{len(report['missing'])} nothing, of {len(keys)} prompts")
+        for status in ("sample", "missing"):
+            if report[status]:
+                listed = ", ".join(report[status][:12])
+                more = f" and {len(report[status]) - 12} more" if len(report[status]) > 12 else ""
+                click.echo(f"  {status}: {listed}{more}")
+        if minimum is not None and percent < minimum:
+            short.append(sign_language)
+    for problem in services.signs.problems:
+        click.echo(f"manifest: {problem}", err=True)
+    if short:
+        raise click.ClickException(f"below {minimum:g}% recorded: {', '.join(short)}")
+
+
+@click.group("staff", cls=AppGroup)
+def staff_group():
+    """Staff accounts for the hall's own pages."""
+
+
+@staff_group.command("add")
+@click.argument("name")
+@click.password_option(help="The password (asked for twice when not given).")
+def staff_add_command(name, password):
+    """Create a staff account (or set a new password)."""
+    from .staff import StaffError
+    try:
+        current_app.extensions["kiosk"].staff.add(name, password)
+    except StaffError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Staff account {name} is ready.")

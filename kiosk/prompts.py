@@ -56,6 +56,16 @@ CONTROLS = {
     "start_over_now": N_("Start over now"),
 }
 
+# The errors each kind of field can show (see kiosk.flow.check_answer).
+ERRORS_BY_TYPE = {
+    "all": ["required", "too_long", "bad_characters"],
+    "choice": ["required_choice", "choice"], "id_type": ["required_choice", "choice"],
+    "id_number": ["id_type_first", "id_length", "id_characters", "id_region", "id_birth_date",
+                  "id_check_digit", "foreign_id_format", "passport_format"],
+    "phone": ["phone"], "email": ["email"], "date": ["date", "date_past", "date_future"],
+    "number": ["number", "number_small", "number_large"],
+}
+
 ANNOUNCEMENTS = {
     "chosen": N_("You chose: %(title)s"),
     "added": N_("Added: %(title)s"),
@@ -99,8 +109,9 @@ class Prompts:
         except (KeyError, ValueError, StopIteration):
             return None
 
-    def keys(self):
-        """Every fixed prompt key (not the per-field errors), for warm-up and coverage."""
+    def keys(self, errors=True):
+        """Every prompt key the kiosk uses; without the per-field errors when `errors` is False
+        (speech warm-up leaves them out: they are made in milliseconds when first needed)."""
         catalogue = self.catalogue
         keys = [f"screen.{name}" for name in SCREENS]
         keys += [f"control.{name}" for name in CONTROLS]
@@ -121,6 +132,11 @@ class Prompts:
         keys += [f"document.{key}" for key in catalogue.documents]
         keys += [f"section.{key}" for key in catalogue.sections]
         keys += [f"category.{key}" for key in catalogue.categories]
+        if errors:
+            keys.append("error.eligibility.missing")
+            keys += [f"error.{field.key}.{code}" for field in catalogue.fields.values()
+                     for code in ERRORS_BY_TYPE["all"] + ERRORS_BY_TYPE.get(field.type, [])
+                     if not (code == "required" and field.type in ("choice", "id_type"))]
         return keys
 
     # One resolver per namespace: name, translations, language -> text.
@@ -218,5 +234,5 @@ def speech_jobs(prompts):
     """(text, language, slow) for every fixed prompt: all at the normal rate first."""
     for slow in (False, True):
         for language in LANGUAGES:
-            for key in prompts.keys():
+            for key in prompts.keys(errors=False):
                 yield prompts.text(key, language), language, slow

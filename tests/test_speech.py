@@ -231,7 +231,7 @@ def test_the_warm_command_synthesises_every_prompt_once(speaking_app):
     assert result.exit_code == 0, result.output
     made = int(re.search(r"(\d+) prompts synthesised", result.output).group(1))
     prompts = speaking_app.extensions["kiosk"].prompts
-    assert made == len(prompts.keys()) * 3 * 2
+    assert made == len(prompts.keys(errors=False)) * 3 * 2
     again = runner.invoke(args=["speech", "warm"])
     assert "0 prompts synthesised" in again.output
 

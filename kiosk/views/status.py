@@ -18,4 +18,7 @@ def status():
         cache_megabytes=round(speech.cache.size / 1e6, 1),
         voice_models=kiosk.voice.status(),
         pending=kiosk.store.db["outbox"].count_where("status = ?", ["pending"]),
+        sign_coverage={sign_language: kiosk.signs.coverage(kiosk.prompts.keys(), sign_language)
+                       for sign_language in kiosk.settings.signs.sign_languages.values()},
+        sign_problems=kiosk.signs.problems,
         submissions=kiosk.store.db["submissions"].count)

@@ -1,0 +1,218 @@
+"""Sign-language clips: manifest, coverage, captions, serving with seeking, the studio."""
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from kiosk.signs import BadClip, ManifestError, SignLibrary, probe, webvtt
+from support import csrf_token, make_app
+
+KEYS = ["screen.home", "screen.menu", "package.retire"]
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    """A real two-second WebM clip, made by ffmpeg."""
+    path = tmp_path_factory.mktemp("clips") / "clip.webm"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc=size=320x180:rate=10:duration=2", "-c:v", "libvpx-vp9",
+                    "-b:v", "50k", str(path)], check=True)
+    return path
+
+
+def write_manifest(folder, entries):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(json.dumps({"clips": entries}))
+
+
+def entry(key="screen.home", file="CSL/screen.home.webm", status="recorded", **changes):
+    return {"key": key, "sign_language": "CSL", "file": file, "duration": 2.0,
+            "signer": "Li", "status": status, "recorded": "2026-11-20", **changes}
+
+
+def test_a_saved_clip_is_in_the_library_and_its_manifest(tmp_path, video):
+    library = SignLibrary(tmp_path / "signs", KEYS)
+    clip = library.save("screen.home", "CSL", video, signer="Li")
+    assert clip.status == "recorded" and 1.5 < clip.duration < 2.5
+    reread = SignLibrary(tmp_path / "signs", KEYS)
+    assert reread.clip("screen.home", "CSL") == clip
+    assert not list((tmp_path / "signs").rglob("*.part"))
+
+
+@pytest.mark.parametrize("bad, problem", [
+    (entry(file="CSL/nowhere.webm"), "is missing"),
+    (entry(key="screen.nothing"), "unknown prompt key"),
+    (entry(status="draft"), "status must be sample or recorded"),
+    (entry(file="../../kiosk.ini"), "is missing"),
+    ({"key": "screen.home"}, "missing fields"),
+])
+def test_a_bad_manifest_entry_is_left_out_with_a_warning_not_a_crash(tmp_path, video, bad, problem):
+    folder = tmp_path / "signs"
+    (folder / "CSL").mkdir(parents=True)
+    shutil.copy(video, folder / "CSL" / "screen.menu.webm")
+    write_manifest(folder, [entry(key="screen.menu", file="CSL/screen.menu.webm"), bad])
+    library = SignLibrary(folder, KEYS)
+    assert library.clip("screen.menu", "CSL") is not None
+    assert len(library.clips) == 1
+    assert problem in library.problems[0]
+
+
+def test_a_manifest_that_is_not_json_is_a_clear_error(tmp_path):
+    (tmp_path / "manifest.json").write_text("{clips: oops")
+    with pytest.raises(ManifestError, match="not a valid sign-language manifest"):
+        SignLibrary(tmp_path, KEYS)
+
+
+def test_coverage_counts_recorded_sample_and_missing(tmp_path, video):
+    library = SignLibrary(tmp_path, KEYS)
+    library.save("screen.home", "CSL", video, signer="Li")
+    library.save("screen.menu", "CSL", video, signer="card", status="sample")
+    assert library.coverage(KEYS, "CSL") == {"recorded": ["screen.home"],
+                                             "sample": ["screen.menu"],
+                                             "missing": ["package.retire"]}
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"", "empty"), (b"this is not a video at all" * 10, "not_video")])
+def test_a_file_that_is_not_a_video_is_refused_by_its_content(tmp_path, content, code):
+    path = tmp_path / "clip.webm"
+    path.write_bytes(content)
+    with pytest.raises(BadClip) as raised:
+        probe(path)
+    assert raised.value.code == code
+
+
+def test_limits_on_clip_size_and_length(video):
+    with pytest.raises(BadClip, match="longer than 1 seconds"):
+        probe(video, max_seconds=1)
+    with pytest.raises(BadClip, match="larger than"):
+        probe(video, max_bytes=100)
+
+
+def test_captions_are_webvtt_cues_spread_over_the_clip():
+    vtt = webvtt("Choose a life event. Tap it again to choose it.", 6.0)
+    assert vtt.startswith("WEBVTT\n")
+    cues = re.findall(r"(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})\n(.+)", vtt)
+    assert [text for _, _, text in cues] == ["Choose a life event.", "Tap it again to choose it."]
+    assert cues[0][0] == "00:00:00.000" and cues[-1][1] == "00:00:06.000"
+
+
+# The web face.
+
+@pytest.fixture
+def app(tmp_path, video):
+    app = make_app(tmp_path, **{"signs.library_dir": str(tmp_path / "signs"),
+                                "signs.max_clip_seconds": "5"})
+    app.extensions["kiosk"].signs.save("screen.home", "CSL", video, signer="Li")
+    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery")
+    return app
+
+
+def test_clips_are_served_with_seeking_and_a_long_cache_life(app):
+    client = app.test_client()
+    info = client.get("/signs/zh/screen.home.json").get_json()
+    assert info["status"] == "recorded" and info["sign_language"] == "CSL"
+    whole = client.get(info["video"])
+    assert whole.status_code == 200 and whole.mimetype == "video/webm"
+    assert "max-age=31536000" in whole.headers["Cache-Control"]
+    part = client.get(info["video"], headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.data) == 100
+    assert part.headers["Content-Range"].startswith("bytes 0-99/")
+
+
+def test_a_prompt_without_a_clip_says_so_and_still_has_captions(app):
+    client = app.test_client()
+    info = client.get("/signs/en/screen.menu.json").get_json()
+    assert info["status"] == "missing" and info["video"] is None and info["text"]
+    captions = client.get(info["captions"])
+    assert captions.mimetype == "text/vtt" and "What would you like to get done?" in captions.text
+
+
+@pytest.mark.parametrize("url", ["/signs/clips/../kiosk.ini", "/signs/clips/manifest.json",
+                                 "/signs/clips/CSL/%2e%2e/%2e%2e/kiosk.ini",
+                                 "/signs/clips/CSL/screen.menu.webm", "/signs/fr/screen.home.json",
+                                 "/signs/zh/screen.nothing.json", "/signs/zh/../../x.vtt"])
+def test_nothing_outside_the_manifest_can_be_reached(app, url):
+    assert app.test_client().get(url).status_code == 404
+
+
+def sign_in(client, app, name="interpreter", password="correct horse battery"):
+    token = csrf_token(client, "/staff/sign-in")
+    return client.post("/staff/sign-in", data={"csrf_token": token, "name": name,
+                                               "password": password})
+
+
+def test_the_studio_is_for_staff_only(app):
+    client = app.test_client()
+    assert client.get("/studio").location.startswith("/staff/sign-in")
+    assert sign_in(client, app, password="wrong password!").status_code == 401
+    assert sign_in(client, app).location == "/studio"
+    page = client.get("/studio?sign_language=KSL")
+    assert page.status_code == 200 and "screen.home" in page.text
+
+
+def test_an_account_is_locked_after_five_wrong_passwords(app):
+    client = app.test_client()
+    for _ in range(5):
+        sign_in(client, app, password="wrong password!")
+    locked = sign_in(client, app)
+    assert locked.status_code == 401 and "锁定" in locked.text
+
+
+def upload(client, path, key="screen.menu", name="clip.webm", accept="application/json"):
+    token = csrf_token(client, f"/studio/CSL/{key}")
+    with open(path, "rb") as file:
+        return client.post(f"/studio/CSL/{key}", data={"csrf_token": token, "clip": (file, name)},
+                           headers={"Accept": accept}, content_type="multipart/form-data")
+
+
+def test_an_uploaded_clip_is_recorded_with_the_date_and_the_kiosk_shows_it(app, video):
+    client = app.test_client()
+    sign_in(client, app)
+    response = upload(client, video)
+    assert response.get_json()["status"] == "recorded"
+    info = client.get("/signs/zh/screen.menu.json").get_json()
+    assert info["status"] == "recorded" and info["video"]
+    assert app.extensions["kiosk"].signs.clip("screen.menu", "CSL").signer == "interpreter"
+
+
+@pytest.mark.parametrize("make, code", [
+    (lambda path: path.write_bytes(b"not a video, just words" * 100), "not_video"),
+    (lambda path: path.write_bytes(b""), "empty"),
+])
+def test_a_bad_upload_is_refused_and_the_old_clip_stays(app, tmp_path, make, code):
+    client = app.test_client()
+    sign_in(client, app)
+    before = app.extensions["kiosk"].signs.clip("screen.home", "CSL")
+    bad = tmp_path / "bad.webm"
+    make(bad)
+    response = upload(client, bad, key="screen.home")
+    assert response.status_code == 400 and response.get_json()["error"] == code
+    assert app.extensions["kiosk"].signs.clip("screen.home", "CSL") == before
+    assert client.get(client.get("/signs/zh/screen.home.json").get_json()["video"]).status_code == 200
+
+
+def test_a_clip_longer_than_allowed_is_refused(app, tmp_path):
+    long_clip = tmp_path / "long.webm"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc=size=160x90:rate=5:duration=7", "-c:v", "libvpx-vp9", str(long_clip)],
+                   check=True)
+    client = app.test_client()
+    sign_in(client, app)
+    assert upload(client, long_clip).get_json()["error"] == "too_long"
+
+
+def test_coverage_command_and_its_threshold(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["signs", "coverage"])
+    assert result.exit_code == 0 and "CSL (zh): 1 recorded" in result.output
+    assert runner.invoke(args=["signs", "coverage", "--min", "0"]).exit_code == 0
+    failing = runner.invoke(args=["signs", "coverage", "--min", "50"])
+    assert failing.exit_code == 1 and "below 50% recorded" in failing.output
+
+
+def test_staff_add_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(args=["staff", "add", "clerk", "--password", "short"])
+    assert result.exit_code == 1 and "at least 10 characters" in result.output
