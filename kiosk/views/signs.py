@@ -65,13 +65,15 @@ def init_app(app):
 
 
 def sign_context():
-    """`sign_on` and the screen's clip info URL for the signer window."""
+    """`sign_on`, and `screen_clip(keys)`: what the signer window shows on arrival."""
     modes = state().get("modes", {})
     on = bool(modes.get("sign"))
     language = current_language()
 
-    def clip_info_url(key):
-        return url_for("signs.clip_info", language=language, key=key)
+    def screen_clip(keys):
+        """The clip for a screen's arrival prompts: its screen (or error page) prompt first."""
+        key = next((key for key in keys if key.startswith(("screen.", "page."))),
+                   keys[0] if keys else None)
+        return sign_clip(key, language) if key else None
 
-    return {"sign_on": on, "clip_info_url": clip_info_url,
-            "sign_clip": lambda key: sign_clip(key, language)}
+    return {"sign_on": on, "screen_clip": screen_clip}

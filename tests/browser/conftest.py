@@ -3,6 +3,7 @@
 No browser is downloaded: Playwright drives /usr/bin/chromium (installed by `make test`).
 Screenshots go to test-artifacts/screens/, for people to look at.
 """
+import shutil
 import threading
 from pathlib import Path
 
@@ -28,7 +29,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def kiosk_server(tmp_path_factory):
     """The kiosk with its shipped catalogue, on a fresh database, at a loopback URL."""
     folder = tmp_path_factory.mktemp("kiosk")
+    # A copy of the clip library: the studio tests record into it.
+    shutil.copytree(ROOT / "signlang_videos", folder / "signs")
     app = create_app({"KIOSK_OVERRIDES": {"database.path": str(folder / "kiosk.db"),
+                                          "signs.library_dir": str(folder / "signs"),
                                           "server.secret_key": "browser-tests",
                                           "speech.cache_dir": str(folder / "speech-cache"),
                                           "speech.warm_at_start": "no",
