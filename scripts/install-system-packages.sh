@@ -17,6 +17,8 @@ need python3-venv python3 -m venv --help
 need fonts-noto-cjk sh -c 'fc-list | grep -qi "Noto Sans CJK"'
 # Read aloud: pyttsx3 speaks through espeak-ng's library on Linux.
 need espeak-ng sh -c 'ldconfig -p | grep -q libespeak-ng.so.1'
+# Sign-language clips: ffprobe checks what the studio receives; ffmpeg makes sample cards.
+need ffmpeg command -v ffprobe
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
 fi

@@ -9,6 +9,7 @@
 
   function show(info) {
     caption.textContent = info.text;
+    video.textTracks[0].mode = "hidden";
     status.textContent = info.status === "sample" ? signer.dataset.textSample : "";
     track.src = info.captions;
     if (info.video) {
@@ -54,6 +55,12 @@
     controls = signer.querySelector("[data-signer-controls]");
     track = video.querySelector("track");
     controls.hidden = false;
+    // Captions go under the video, cue by cue, rather than over the signing hands.
+    video.textTracks[0].mode = "hidden";
+    video.textTracks[0].addEventListener("cuechange", function () {
+      var cue = this.activeCues && this.activeCues[0];
+      if (cue) { caption.textContent = cue.text; }
+    });
     controls.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) { return; }
@@ -67,6 +74,9 @@
         video.play().catch(function () {});
       } else if (button.dataset.signerAction === "pause") {
         if (video.paused) { video.play().catch(function () {}); } else { video.pause(); }
+      } else if (button.dataset.signerAction === "captions") {
+        caption.hidden = !caption.hidden;
+        button.setAttribute("aria-pressed", String(!caption.hidden));
       } else if (button.dataset.signerAction === "size") {
         var larger = signer.classList.toggle("signer--large");
         button.setAttribute("aria-pressed", String(larger));
