@@ -6,6 +6,7 @@ blueprints reach them through `kiosk.web.services()`.
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 
 from flask import Flask
@@ -17,11 +18,14 @@ from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts, speech_jobs
 from .speech import Speech, warm_in_processes
+from .backoffice import BackOffice
+from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
 from .staff import Staff
 from .store import Store
 from .voice import Voice
-from .views import journey, packages, preferences, signs, speech, status, studio, voice
+from .views import (backoffice, journey, packages, preferences, signs, speech, status, studio,
+                    voice)
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -36,6 +40,10 @@ class Services:
     voice: Voice
     signs: SignLibrary
     staff: Staff
+    backoffice: BackOffice
+    outbox: Outbox
+    handoff_secret: str
+    wake_outbox: threading.Event
 
 
 def create_app(test_config=None):
@@ -45,7 +53,7 @@ def create_app(test_config=None):
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.update(
         KIOSK_SETTINGS=settings,
-        SECRET_KEY=settings.secret_key or _stored_secret(settings),
+        SECRET_KEY=settings.secret_key or _stored_secret(settings, "secret_key"),
         MAX_CONTENT_LENGTH=MAX_POST_BYTES,
         WTF_CSRF_TIME_LIMIT=None,  # the session's idle timeout already limits a token's life
         SEND_FILE_MAX_AGE_DEFAULT=3600,
@@ -57,9 +65,14 @@ def create_app(test_config=None):
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
+    backoffice = BackOffice(store)
+    secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
+    outbox = Outbox(store, catalogue, _target(settings, backoffice, secret),
+                    settings.handoff.retry_hours)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
-        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff))
+        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
+        backoffice, outbox, secret, threading.Event())
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -78,6 +91,8 @@ def create_app(test_config=None):
     app.register_blueprint(status.bp)
     app.register_blueprint(signs.bp)
     app.register_blueprint(studio.bp)
+    app.register_blueprint(backoffice.bp)
+    backoffice.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
@@ -94,6 +109,25 @@ def start_background_work(app):
     if services.settings.voice.enabled and services.settings.voice.load_at_start:
         threading.Thread(target=services.voice.preload, name="voice-models",
                          daemon=True).start()
+    threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
+                     daemon=True).start()
+
+
+def deliver_forever(services, passes=None):
+    """The delivery worker: deliver what is due, purge old answers daily, wait, repeat."""
+    settings = services.settings.handoff
+    last_purge = 0.0
+    while passes is None or passes > 0:
+        try:
+            services.outbox.deliver_due()
+            if time.time() - last_purge > 24 * 3600:
+                services.outbox.purge(settings.purge_after_days)
+                last_purge = time.time()
+        except Exception:  # keep delivering: one bad pass must not stop the hand-off
+            logging.getLogger(__name__).exception("hand-off pass failed")
+        services.wake_outbox.wait(settings.interval_seconds)
+        services.wake_outbox.clear()
+        passes = None if passes is None else passes - 1
 
 
 def _warm_up(speech, prompts):
@@ -107,9 +141,16 @@ def _warm_up(speech, prompts):
     logging.getLogger(__name__).info("speech warm-up made %d prompts", made)
 
 
-def _stored_secret(settings):
+def _target(settings, backoffice, secret):
+    """The hand-off target kiosk.ini chooses."""
+    if settings.handoff.target == "http":
+        return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds)
+    return BuiltInTarget(backoffice)
+
+
+def _stored_secret(settings, name):
     """A secret kept beside the database, made on first start (kiosk.ini left it empty)."""
-    path = settings.database_path.parent / "secret_key"
+    path = settings.database_path.parent / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))

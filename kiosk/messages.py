@@ -50,6 +50,14 @@ MODE_LABELS = {
     "sign": N_("Sign language"),
 }
 
+# Back-office statuses of an application (and the audit log's first entry).
+STATUS_LABELS = {
+    "received": N_("Received"),
+    "in_progress": N_("In progress"),
+    "completed": N_("Completed"),
+    "returned": N_("Returned to the resident"),
+}
+
 # Calm error pages: (heading, message).
 ERROR_PAGES = {
     "not_possible": (N_("That choice is not available"),

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES
 from .i18n import local
-from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS
+from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
 from .validators import ID_TYPES
 from .web import go_to_step, services, state
 
@@ -35,6 +35,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 
 def init_app(app):
+    app.jinja_env.filters["mode_label"] = lambda mode: _(MODE_LABELS.get(mode, mode))
     app.after_request(shared_device_headers)
     app.context_processor(page_context)
     app.register_error_handler(StepNotReady, lambda error: go_to_step(error.step))
@@ -63,7 +64,8 @@ def page_context():
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
-            "input_attributes": input_attributes, "time_limit_text": time_limit_text}
+            "input_attributes": input_attributes, "time_limit_text": time_limit_text,
+            "status_label": lambda status: _(STATUS_LABELS.get(status, status))}
 
 
 def time_limit_text(days):
@@ -124,10 +126,11 @@ HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
 
 # Machine-facing endpoints answer errors in JSON, not with a page.
 JSON_BLUEPRINTS = {"speech", "voice"}
+JSON_ENDPOINTS = {"backoffice.receive"}
 
 
 def http_error(error):
-    if request.blueprint in JSON_BLUEPRINTS:
+    if request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS:
         return jsonify(error=HTTP_ERROR_PAGES.get(error.code, "bad_request"),
                        message=error.description), error.code or 400
     return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))

@@ -63,6 +63,18 @@ class StaffSettings:
 
 
 @dataclass(frozen=True)
+class HandoffSettings:
+    target: str            # "builtin" or "http"
+    url: str
+    secret: str
+    timeout_seconds: int
+    retry_hours: int
+    interval_seconds: int
+    purge_after_days: int
+    max_clock_skew_seconds: int
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str
     kiosk_name: str
@@ -79,6 +91,7 @@ class Settings:
     voice: VoiceSettings
     signs: SignSettings
     staff: StaffSettings
+    handoff: HandoffSettings
     config_path: Path
 
 
@@ -127,8 +140,25 @@ def load_settings(path=None, overrides=None):
         staff=StaffSettings(
             max_failed_logins=reader.integer("staff", "max_failed_logins", 1, 100),
             lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60)),
+        handoff=_handoff_settings(reader),
         config_path=path,
     )
+
+
+def _handoff_settings(reader):
+    target = reader.text("handoff", "target")
+    if target not in ("builtin", "http"):
+        raise reader.error("handoff", "target", f"must be builtin or http, not {target!r}")
+    url = reader.text("handoff", "url", allow_empty=True)
+    if target == "http" and not re.fullmatch(r"https?://\S+", url):
+        raise reader.error("handoff", "url", "must be an http(s) URL when target = http")
+    return HandoffSettings(
+        target=target, url=url, secret=reader.text("handoff", "secret", allow_empty=True),
+        timeout_seconds=reader.integer("handoff", "timeout_seconds", 1, 300),
+        retry_hours=reader.integer("handoff", "retry_hours", 1, 24 * 30),
+        interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
+        purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
+        max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600))
 
 
 def _speech_settings(reader, base):

@@ -50,7 +50,7 @@ class Store:
         }, pk="reference", if_not_exists=True)
         db["outbox"].create({
             "id": int, "reference": str, "status": str, "attempts": int,
-            "next_attempt": str, "created": str, "last_error": str,
+            "next_attempt": str, "created": str, "last_error": str, "delivered": str,
         }, pk="id", foreign_keys=[("reference", "submissions", "reference")],
             if_not_exists=True)
         db["outbox"].create_index(["status", "next_attempt"], if_not_exists=True)
@@ -97,7 +97,7 @@ class Store:
                     self.db["outbox"].insert({
                         "reference": reference, "status": "pending", "attempts": 0,
                         "next_attempt": now.isoformat(), "created": now.isoformat(),
-                        "last_error": ""})
+                        "last_error": "", "delivered": ""})
             except sqlite3.IntegrityError as error:
                 if "submissions.reference" not in str(error):
                     raise

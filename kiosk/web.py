@@ -1,7 +1,8 @@
 """Small helpers the blueprints share: the services, the resident's state, redirects."""
+import functools
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, session, url_for
+from flask import current_app, redirect, request, session, url_for
 
 STEP_ENDPOINTS = {
     "home": "packages.home",
@@ -44,3 +45,13 @@ def local_path(target, fallback):
 def returning_to_check(values):
     """True when a step was opened from a "Change" link on the check-your-answers page."""
     return values.get("from") == "check"
+
+
+def staff_required(view):
+    """Only for signed-in staff; others are sent to sign in and brought back."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not session.get("staff"):
+            return redirect(url_for("studio.sign_in", next=request.path))
+        return view(*args, **kwargs)
+    return wrapper

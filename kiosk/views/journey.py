@@ -111,6 +111,7 @@ def submit():
     flow.require_step(resident, catalogue, "check")
     record = flow.submission_record(resident, catalogue)
     reference = store.create_submission(settings.kiosk_id, record)
+    services().wake_outbox.set()  # hand it off now rather than at the next pass
     language, modes = resident.get("lang"), resident.get("modes", {})
     resident.wipe()
     # Only what the confirmation screen needs survives: no answers, no names.

@@ -1,5 +1,4 @@
 """Staff sign-in and the recording studio where the hall's interpreter records clips."""
-import functools
 import tempfile
 from pathlib import Path
 
@@ -8,18 +7,9 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 from flask_babel import gettext as _
 
 from ..signs import BadClip, probe
-from ..web import services
+from ..web import services, staff_required
 
 bp = Blueprint("studio", __name__)
-
-
-def staff_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not session.get("staff"):
-            return redirect(url_for("studio.sign_in", next=request.path))
-        return view(*args, **kwargs)
-    return wrapper
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
@@ -32,7 +22,8 @@ def sign_in():
             session.clear()  # nothing of a resident's session survives a staff sign-in
             session["staff"] = request.form["name"]
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/studio") else url_for("studio.index"))
+            return redirect(target if target.startswith(("/studio", "/backoffice"))
+                            else url_for("studio.index"))
         problem = (_("Too many wrong passwords. This account is locked for a while.")
                    if outcome == "locked" else _("The name or the password is not right."))
     return render_template("studio/sign_in.html", problem=problem), (401 if problem else 200)

@@ -1,0 +1,170 @@
+"""The built-in back office: the inbox that receives submissions, and what clerks do with them.
+
+No Flask here. It receives the same signed JSON an external case system would, stores
+a duplicate only once, and keeps every status change in an audit log with who and when.
+It may share the kiosk's SQLite file (the default) or run elsewhere with its own.
+"""
+import csv
+import datetime
+import io
+import json
+import re
+
+from .errors import KioskError
+from .handoff import SCHEMA
+
+STATUSES = ("received", "in_progress", "completed", "returned")
+# Where each status may go next.
+NEXT_STATUSES = {"received": ("in_progress", "returned"),
+                 "in_progress": ("completed", "returned"),
+                 "completed": (), "returned": ()}
+REQUIRED = {"schema": str, "reference": str, "kiosk_id": str, "created": str, "language": str,
+            "accessibility_modes": list, "package": dict, "items": list, "answers": dict,
+            "documents": list, "eligibility": dict}
+
+
+class Rejected(KioskError):
+    """A submission the back office will not store; the message says what is wrong."""
+
+
+def check_submission(data):
+    """Raise Rejected unless `data` follows the kiosk.submission/1 contract."""
+    if not isinstance(data, dict):
+        raise Rejected("the body must be a JSON object")
+    for name, kind in REQUIRED.items():
+        if name not in data:
+            raise Rejected(f"field {name!r} is missing")
+        if not isinstance(data[name], kind):
+            raise Rejected(f"field {name!r} must be a {kind.__name__}")
+    if data["schema"] != SCHEMA:
+        raise Rejected(f"schema must be {SCHEMA!r}, not {data['schema']!r}")
+    if not re.fullmatch(r"[2-9A-HJ-NP-Z]{2,6}-\d{6}-[2-9A-HJ-NP-Z]{5}", data["reference"]):
+        raise Rejected(f"reference {data['reference']!r} is not a kiosk reference")
+    try:
+        created = datetime.datetime.fromisoformat(data["created"])
+    except ValueError:
+        raise Rejected("created must be an ISO 8601 time") from None
+    if created.tzinfo is None:
+        raise Rejected("created must carry its time zone")
+    if not data["items"] or not all(isinstance(item, dict) and "key" in item
+                                    for item in data["items"]):
+        raise Rejected("items must list at least one service, each with a key")
+
+
+def mask(value):
+    """An ID number as lists show it: the first 3 and the last 2 characters."""
+    value = str(value or "")
+    return value if len(value) <= 6 else value[:3] + "*" * (len(value) - 5) + value[-2:]
+
+
+class BackOffice:
+    """Inbox, statuses and audit log in a sqlite-utils database."""
+
+    def __init__(self, store):
+        self.store = store
+        db = store.db
+        db["inbox"].create({"reference": str, "received": str, "created": str, "kiosk_id": str,
+                            "package": str, "package_title": str, "language": str,
+                            "status": str, "reason": str, "payload": str},
+                           pk="reference", if_not_exists=True)
+        db["inbox"].create_index(["status", "received"], if_not_exists=True)
+        db["audit"].create({"id": int, "reference": str, "who": str, "at": str, "action": str,
+                            "detail": str}, pk="id", if_not_exists=True)
+
+    def receive(self, data, now=None):
+        """Store a submission; "created" the first time, "duplicate" after (stored once)."""
+        check_submission(data)
+        now = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds")
+        row = {"reference": data["reference"], "received": now, "created": data["created"],
+               "kiosk_id": data["kiosk_id"], "package": data["package"].get("key") or "",
+               "package_title": data["package"].get("title_zh") or "",
+               "language": data["language"], "status": "received", "reason": "",
+               "payload": json.dumps(data, ensure_ascii=False)}
+        with self.store.db.conn:
+            inserted = self.store.db.execute(
+                "insert or ignore into inbox (reference, received, created, kiosk_id, package, "
+                "package_title, language, status, reason, payload) values (?,?,?,?,?,?,?,?,?,?)",
+                list(row.values())).rowcount
+            if inserted:
+                self._audit(data["reference"], "kiosk", now, "received", "")
+        return "created" if inserted else "duplicate"
+
+    def _audit(self, reference, who, at, action, detail):
+        self.store.db["audit"].insert({"reference": reference, "who": who, "at": at,
+                                       "action": action, "detail": detail})
+
+    def submissions(self, status=None, package=None, since=None, until=None):
+        """The inbox, newest first, filtered by status, package and received date."""
+        clauses, values = [], []
+        for column, value in (("status", status), ("package", package)):
+            if value:
+                clauses.append(f"{column} = ?")
+                values.append(value)
+        if since:
+            clauses.append("received >= ?")
+            values.append(since)
+        if until:
+            clauses.append("received < ?")
+            values.append(until + "T99")  # the whole of the last day
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        rows = self.store.db.query(f"select * from inbox {where} order by received desc", values)
+        return [{**row, "payload": json.loads(row["payload"])} for row in rows]
+
+    def submission(self, reference):
+        row = next(self.store.db.query("select * from inbox where reference = ?", [reference]),
+                   None)
+        return {**row, "payload": json.loads(row["payload"])} if row else None
+
+    def history(self, reference):
+        return list(self.store.db.query(
+            "select * from audit where reference = ? order by id", [reference]))
+
+    def change_status(self, reference, status, who, reason="", now=None):
+        """Move a submission on (received → in progress → completed, or returned with a reason)."""
+        current = self.submission(reference)
+        if current is None:
+            raise Rejected(f"no submission {reference}")
+        if status not in NEXT_STATUSES[current["status"]]:
+            raise Rejected(f"a {current['status']} submission cannot become {status}")
+        if status == "returned" and not reason.strip():
+            raise Rejected("say why the application is returned to the resident")
+        now = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds")
+        with self.store.db.conn:
+            self.store.db["inbox"].update(reference, {"status": status, "reason": reason.strip()})
+            self._audit(reference, who, now, status, reason.strip())
+
+    def csv_export(self, rows):
+        """A CSV of the listed submissions, ID numbers masked."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["reference", "received", "kiosk", "package", "status", "reason",
+                         "services", "applicant", "id_number", "phone"])
+        for row in rows:
+            answers = row["payload"]["answers"]
+            writer.writerow([row["reference"], row["received"], row["kiosk_id"],
+                             row["package_title"], row["status"], row["reason"],
+                             "; ".join(item.get("title_zh", item["key"])
+                                       for item in row["payload"]["items"]),
+                             answers.get("applicant_name", ""),
+                             mask(answers.get("applicant_id_number", "")),
+                             answers.get("applicant_phone", "")])
+        return "\ufeff" + out.getvalue()  # a byte-order mark so spreadsheet programs read UTF-8
+
+    def summary(self, catalogue):
+        """The seed's targets over the catalogue and the submissions: online, no meeting."""
+        items = list(catalogue.items.values())
+        submitted = [item["key"] for row in self.submissions()
+                     for item in row["payload"]["items"] if item["key"] in catalogue.items]
+
+        def share(keys, flag):
+            keys = list(keys)
+            return round(100 * sum(getattr(catalogue.items[key], flag) for key in keys)
+                         / len(keys)) if keys else None
+
+        return {"catalogue_items": len(items),
+                "catalogue_online": share(catalogue.items, "online"),
+                "catalogue_no_meeting": share(catalogue.items, "no_meeting"),
+                "submitted_items": len(submitted),
+                "submitted_online": share(submitted, "online"),
+                "submitted_no_meeting": share(submitted, "no_meeting"),
+                "by_status": {status: len(self.submissions(status=status)) for status in STATUSES}}

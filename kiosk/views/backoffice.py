@@ -1,0 +1,97 @@
+"""The built-in back office on the web: the signed receiving API and the clerks' pages."""
+import json
+
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+                   request, session, url_for)
+from flask_babel import gettext as _
+
+from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, mask
+from ..handoff import verify
+from ..web import services, staff_required
+
+bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
+MAX_BODY = 256 * 1024
+
+
+@bp.post("/api/submissions")
+def receive():
+    """Receive one kiosk.submission/1: 401 for a bad signature, 400 for a bad body."""
+    kiosk = services()
+    body = request.get_data(cache=False)
+    problem = verify(kiosk.handoff_secret, request.headers, body,
+                     kiosk.settings.handoff.max_clock_skew_seconds)
+    if problem:
+        return jsonify(error="unauthorized", message=problem), 401
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return jsonify(error="bad_json", message="the body is not valid JSON"), 400
+    try:
+        outcome = kiosk.backoffice.receive(data)
+    except Rejected as error:
+        return jsonify(error="invalid", message=str(error)), 400
+    return jsonify(status=outcome), 201 if outcome == "created" else 200
+
+
+def init_app(app, csrf):
+    # Machines sign their requests; there is no browser form to carry a token.
+    csrf.exempt(receive)
+    app.before_request(limit_api_body)
+
+
+def limit_api_body():
+    if request.endpoint == "backoffice.receive":
+        request.max_content_length = MAX_BODY
+
+
+def _filters():
+    return {name: request.args.get(name) or None for name in ("status", "package", "since", "until")}
+
+
+@bp.get("")
+@staff_required
+def inbox():
+    filters = _filters()
+    rows = services().backoffice.submissions(**filters)
+    return render_template("backoffice/inbox.html", rows=rows, filters=filters,
+                           statuses=STATUSES, mask=mask)
+
+
+@bp.get("/export.csv")
+@staff_required
+def export():
+    backoffice = services().backoffice
+    rows = backoffice.submissions(**_filters())
+    return Response(backoffice.csv_export(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=submissions.csv"})
+
+
+@bp.get("/summary")
+@staff_required
+def summary():
+    return render_template("backoffice/summary.html",
+                           summary=services().backoffice.summary(services().catalogue))
+
+
+@bp.get("/<reference>")
+@staff_required
+def detail(reference):
+    backoffice = services().backoffice
+    row = backoffice.submission(reference)
+    if row is None:
+        abort(404)
+    return render_template("backoffice/detail.html", row=row, payload=row["payload"],
+                           history=backoffice.history(reference),
+                           next_statuses=NEXT_STATUSES[row["status"]])
+
+
+@bp.post("/<reference>/status")
+@staff_required
+def change_status(reference):
+    try:
+        services().backoffice.change_status(reference, request.form.get("status", ""),
+                                            session["staff"], request.form.get("reason", ""))
+        flash(_("Status changed."))
+    except Rejected as error:
+        flash(str(error), "error")
+    return redirect(url_for("backoffice.detail", reference=reference))
