@@ -65,14 +65,14 @@ def create_app(test_config=None):
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
-    backoffice = BackOffice(store)
+    back_office = BackOffice(store)
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
-    outbox = Outbox(store, catalogue, _target(settings, backoffice, secret),
+    outbox = Outbox(store, catalogue, _target(settings, back_office, secret),
                     settings.handoff.retry_hours)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
-        backoffice, outbox, secret, threading.Event())
+        back_office, outbox, secret, threading.Event())
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -141,11 +141,11 @@ def _warm_up(speech, prompts):
     logging.getLogger(__name__).info("speech warm-up made %d prompts", made)
 
 
-def _target(settings, backoffice, secret):
+def _target(settings, back_office, secret):
     """The hand-off target kiosk.ini chooses."""
     if settings.handoff.target == "http":
         return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds)
-    return BuiltInTarget(backoffice)
+    return BuiltInTarget(back_office)
 
 
 def _stored_secret(settings, name):

@@ -3,7 +3,7 @@ import os
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .settings import LANGUAGES
 
@@ -14,9 +14,12 @@ def init_app(app):
     app.cli.add_command(voice_group)
     app.cli.add_command(signs_group)
     app.cli.add_command(staff_group)
+    app.cli.add_command(handoff_group)
+    app.cli.add_command(purge_command)
 
 
 @click.command("catalogue")
+@with_appcontext
 def catalogue_command():
     """Check the catalogue named in kiosk.ini and list its packages."""
     services = current_app.extensions["kiosk"]
@@ -140,3 +143,57 @@ def staff_add_command(name, password):
     except StaffError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Staff account {name} is ready.")
+
+
+@click.group("handoff", cls=AppGroup)
+def handoff_group():
+    """Hand-off of submissions to the back office."""
+
+
+@handoff_group.command("run")
+@click.option("--once", is_flag=True, help="One pass over what is due, then stop.")
+def handoff_run_command(once):
+    """Deliver pending submissions (runs until stopped; `make run` does this by itself)."""
+    from . import deliver_forever
+    services = current_app.extensions["kiosk"]
+    if once:
+        click.echo(f"{services.outbox.deliver_due()} delivered")
+        return
+    click.echo(f"Delivering to the {services.outbox.target.name} target; Ctrl+C stops.")
+    deliver_forever(services)
+
+
+@handoff_group.command("status")
+def handoff_status_command():
+    """Pending, delivered and dead-letter counts, and the oldest pending age."""
+    status = current_app.extensions["kiosk"].outbox.status()
+    age = status["oldest_pending_seconds"]
+    click.echo(f"pending: {status['pending']}  delivered: {status['delivered']}  "
+               f"dead: {status['dead']}  oldest pending: "
+               f"{'-' if age is None else f'{age / 60:.1f} minutes'}")
+    for row in current_app.extensions["kiosk"].store.db.query(
+            "select reference, last_error from outbox where status = 'dead' order by id"):
+        click.echo(f"  dead {row['reference']}: {row['last_error']}")
+
+
+@handoff_group.command("retry")
+@click.argument("reference", required=False)
+@click.option("--all", "everything", is_flag=True, help="Retry every dead letter.")
+def handoff_retry_command(reference, everything):
+    """Put a dead letter (REF, or --all) back in the queue."""
+    if not reference and not everything:
+        raise click.UsageError("name a reference, or say --all")
+    count = current_app.extensions["kiosk"].outbox.retry(None if everything else reference)
+    if reference and not count:
+        raise click.ClickException(f"{reference} is not a dead letter")
+    click.echo(f"{count} back in the queue")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Forget the answers of submissions delivered longer ago than kiosk.ini keeps them."""
+    services = current_app.extensions["kiosk"]
+    days = services.settings.handoff.purge_after_days
+    count = services.outbox.purge(days)
+    click.echo(f"answers of {count} submissions delivered over {days} days ago purged")
