@@ -1,0 +1,79 @@
+"""The built-in back office: clerks' pages behind sign-in, statuses with an audit log, CSV."""
+import pytest
+
+from handoff_support import RECORD
+from support import csrf_token, make_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    services = app.extensions["kiosk"]
+    services.staff.add("clerk", "correct horse battery")
+    app.reference = services.store.create_submission("K2", {
+        **RECORD, "answers": {"applicant_name": "王秀英", "applicant_id_number": "11010519491231002X",
+                              "applicant_phone": "138 1234 5678"}})
+    services.outbox.deliver_due()
+    return app
+
+
+def signed_in(app):
+    client = app.test_client()
+    token = csrf_token(client, "/staff/sign-in")
+    client.post("/staff/sign-in?next=/backoffice", data={
+        "csrf_token": token, "name": "clerk", "password": "correct horse battery"})
+    return client
+
+
+@pytest.mark.parametrize("url", ["/backoffice", "/backoffice/summary", "/backoffice/export.csv",
+                                 "/backoffice/K2-261126-ABCD7"])
+def test_back_office_pages_need_a_signed_in_clerk(app, url):
+    response = app.test_client().get(url)
+    assert response.status_code == 302 and response.location.startswith("/staff/sign-in")
+
+
+def test_the_inbox_lists_submissions_with_id_numbers_masked(app):
+    page = signed_in(app).get("/backoffice")
+    assert page.status_code == 200
+    assert app.reference in page.text and "王秀英" in page.text
+    assert "110*************2X" in page.text and "11010519491231002X" not in page.text
+
+
+def test_the_detail_shows_the_whole_application(app):
+    page = signed_in(app).get(f"/backoffice/{app.reference}")
+    assert "11010519491231002X" in page.text and "营业执照" in page.text
+    assert "已受理" in page.text
+
+
+def test_status_changes_are_recorded_with_who_and_when(app):
+    client = signed_in(app)
+    token = csrf_token(client, f"/backoffice/{app.reference}")
+    client.post(f"/backoffice/{app.reference}/status", data={"csrf_token": token,
+                                                             "status": "in_progress"})
+    refused = client.post(f"/backoffice/{app.reference}/status",
+                          data={"csrf_token": token, "status": "returned", "reason": " "},
+                          follow_redirects=True)
+    assert "say why" in refused.text
+    client.post(f"/backoffice/{app.reference}/status",
+                data={"csrf_token": token, "status": "returned", "reason": "需补充租赁合同"})
+    history = app.extensions["kiosk"].backoffice.history(app.reference)
+    assert [(event["who"], event["action"]) for event in history] == [
+        ("kiosk", "received"), ("clerk", "in_progress"), ("clerk", "returned")]
+    assert history[-1]["detail"] == "需补充租赁合同"
+    blocked = client.post(f"/backoffice/{app.reference}/status",
+                          data={"csrf_token": token, "status": "completed"}, follow_redirects=True)
+    assert "cannot become completed" in blocked.text
+
+
+def test_csv_export_follows_the_filters_and_masks_id_numbers(app):
+    client = signed_in(app)
+    export = client.get("/backoffice/export.csv?status=received")
+    assert export.mimetype == "text/csv"
+    text = export.data.decode("utf-8-sig")
+    assert app.reference in text and "110*************2X" in text
+    assert app.reference not in client.get("/backoffice/export.csv?status=completed").data.decode()
+
+
+def test_the_summary_shows_the_seed_targets(app):
+    page = signed_in(app).get("/backoffice/summary")
+    assert page.status_code == 200 and "%" in page.text
