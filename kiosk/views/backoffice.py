@@ -81,8 +81,19 @@ def detail(reference):
     if row is None:
         abort(404)
     return render_template("backoffice/detail.html", row=row, payload=row["payload"],
+                           answers=_in_form_order(row["payload"]),
                            history=backoffice.history(reference),
                            next_statuses=NEXT_STATUSES[row["status"]])
+
+
+def _in_form_order(payload):
+    """The answers in the order the one form asked them (unknown fields last)."""
+    catalogue = services().catalogue
+    keys = [item["key"] for item in payload["items"] if item["key"] in catalogue.items]
+    order = [field.key for field in catalogue.form_fields(keys)]
+    answers = payload["answers"]
+    return [(key, answers[key]) for key in order if key in answers] + \
+        [(key, value) for key, value in answers.items() if key not in order]
 
 
 @bp.post("/<reference>/status")
