@@ -9,7 +9,7 @@ from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_num
     check_number, check_phone, clean_text, printable
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
-ACCESSIBILITY_MODES = ("large_text", "speech", "voice", "sign")
+ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
 
 
 # Choosing and shaping a package (the LEGO part).

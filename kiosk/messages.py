@@ -45,6 +45,7 @@ ID_TYPE_LABELS = {
 
 MODE_LABELS = {
     "large_text": N_("Large text"),
+    "high_contrast": N_("High contrast"),
     "speech": N_("Read aloud"),
     "voice": N_("Voice input"),
     "sign": N_("Sign language"),

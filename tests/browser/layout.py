@@ -65,3 +65,11 @@ def axe_violations(page):
     results = AXE.run(page, options=AXE_RULES)
     return [f"axe {violation['id']}: {node['target']}"
             for violation in results.response["violations"] for node in violation["nodes"]]
+
+
+def enhanced_contrast_violations(page):
+    """axe-core's WCAG AAA contrast rule (7:1 for text), for high-contrast mode."""
+    results = AXE.run(page, options={"runOnly": {"type": "rule",
+                                                 "values": ["color-contrast-enhanced"]}})
+    return [f"axe {violation['id']}: {node['target']}"
+            for violation in results.response["violations"] for node in violation["nodes"]]
