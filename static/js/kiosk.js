@@ -51,6 +51,14 @@
       restart();
     }
     dialog.querySelector("[data-continue]").addEventListener("click", keepGoing);
+    // Keep Tab inside the dialog: from its last control back to its first, and back again.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") { return; }
+      var controls = dialog.querySelectorAll("button, [href], input");
+      var first = controls[0], last = controls[controls.length - 1];
+      if (event.shiftKey && document.activeElement === first) { last.focus(); event.preventDefault(); }
+      else if (!event.shiftKey && document.activeElement === last) { first.focus(); event.preventDefault(); }
+    });
     dialog.addEventListener("cancel", function (event) { event.preventDefault(); keepGoing(); });
     ["pointerdown", "keydown", "input", "scroll"].forEach(function (name) {
       document.addEventListener(name, function () { if (!dialog.open) { restart(); } }, { passive: true });
