@@ -6,12 +6,10 @@ at 1920×1080 landscape (and 1080×1920 portrait in large text). Voice input onl
 a language with a model, so "voice on" is measured in Korean (its toggle is disabled,
 and measured so, in Chinese and English).
 """
-import re
-
 import pytest
 
 from layout import LANDSCAPE, PORTRAIT, axe_violations, enhanced_contrast_violations, layout_problems
-from resident import Resident
+from walk import Visit, walk
 
 pytestmark = pytest.mark.browser
 
@@ -19,27 +17,6 @@ MODES = {"default": [], "large_text": ["large_text"], "high_contrast": ["high_co
          "speech": ["speech"], "voice": ["voice"], "sign": ["sign"]}
 CASES = [(language, mode) for language in ("zh", "en", "ko") for mode in MODES
          if mode != "voice" or language == "ko"]
-
-
-class Visit:
-    """Walks a resident's session through every screen, posting with the page's own token."""
-
-    def __init__(self, page, app, language):
-        self.page, self.app, self.language = page, app, language
-        self.resident = Resident(page, app, language)
-        self.catalogue = self.resident.catalogue
-
-    def token(self):
-        return re.search(r'name="csrf_token" value="([^"]+)"', self.page.content()).group(1)
-
-    def post(self, url, form):
-        response = self.page.request.post(url, form={"csrf_token": self.token(), **form})
-        assert response.status < 500, (url, response.status)
-
-    def press_continue(self):
-        """Submit the step's form with the keyboard (Enter acts at once in every mode)."""
-        with self.page.expect_navigation():
-            self.page.locator("#step-form button[type=submit]").last.press("Enter")
 
 
 def measure(page, problems, name, mode):
@@ -56,45 +33,8 @@ def test_every_screen_passes_in_every_language_and_mode(browser, kiosk_server, l
     viewport = PORTRAIT if mode == "large_text" else LANDSCAPE
     context = browser.new_context(base_url=base_url, viewport=viewport)
     page = context.new_page()
-    page.goto("/")
-    visit = Visit(page, app, language)
-    visit.post("/preferences", {"lang": language, "next": "/"})
-    for toggle in MODES[mode]:
-        visit.post("/preferences", {"toggle": toggle, "next": "/"})
     problems = []
-
-    def screen(name, url=None):
-        if url:
-            page.goto(url)
-        measure(page, problems, name, mode)
-
-    screen("home", "/")
-    screen("menu", "/packages")
-    visit.post("/packages", {"package": "have_baby"})
-    screen("builder", "/builder")
-    screen("add service", "/builder/add")
-    screen("eligibility", "/eligibility")
-    visit.press_continue()
-    screen("eligibility with errors")
-    chosen = visit.catalogue.packages["have_baby"].default_items()
-    answers = {question.key: "yes" for question in visit.catalogue.questions_for(chosen)}
-    visit.post("/eligibility", {**answers, "parent_local_hukou": "no"})
-    screen("eligibility outcome", "/eligibility/outcome")
-    screen("form", "/form")
-    visit.press_continue()
-    screen("form with errors")
-    fields = visit.catalogue.form_fields(
-        [key for key in chosen if key != "hukou_birth_registration"])
-    ids = {}
-    visit.post("/form", {field.key: visit.resident.answer_for(field, ids) for field in fields})
-    screen("check answers", "/check")
-    page.evaluate("document.getElementById('timeout-dialog').showModal()")
-    screen("timeout dialog")
-    page.evaluate("document.getElementById('timeout-dialog').close()")
-    visit.post("/submit", {})
-    screen("confirmation", "/done")
-    screen("start over?", "/start-over?next=/")
-    screen("page not found", "/no/such/page")
+    walk(page, app, language, MODES[mode], lambda name: measure(page, problems, name, mode))
     context.close()
     assert not problems, "\n".join(problems)
 
