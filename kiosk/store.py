@@ -54,6 +54,9 @@ class Store:
         }, pk="id", foreign_keys=[("reference", "submissions", "reference")],
             if_not_exists=True)
         db["outbox"].create_index(["status", "next_attempt"], if_not_exists=True)
+        # Columns added by later versions, for a kiosk whose database is older.
+        if "delivered" not in db["outbox"].columns_dict:
+            db["outbox"].add_column("delivered", str, not_null_default="")
 
     # Sessions: the cookie holds only the random id; everything else lives here.
 

@@ -74,3 +74,15 @@ def test_sessions_idle_too_long_are_gone(store):
     assert store.load_session("abc", oldest_allowed=900.0) == {"lang": "en"}
     assert store.load_session("abc", oldest_allowed=1001.0) is None
     assert store.purge_sessions(oldest_allowed=1001.0) == 1
+
+
+def test_an_older_database_gains_the_columns_later_versions_use(tmp_path):
+    import sqlite3
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.execute("create table outbox (id integer primary key, reference text, status text, "
+                "attempts integer, next_attempt text, created text, last_error text)")
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert "delivered" in store.db["outbox"].columns_dict
