@@ -36,11 +36,14 @@ def test_a_signature_covers_body_and_time():
 
 
 def test_delivery_to_the_built_in_back_office_over_http(tmp_path):
-    receiver_url, server = serve(back_office_app(tmp_path))
+    receiver = back_office_app(tmp_path)
+    receiver_url, server = serve(receiver)
     sender = sending_app(tmp_path, f"{receiver_url}/backoffice/api/submissions")
     reference = kiosk(sender).store.create_submission("K2", RECORD)
     assert kiosk(sender).outbox.deliver_due() == 1
     assert kiosk(sender).outbox.status()["delivered"] == 1
+    stored = kiosk(receiver).backoffice.submission(reference)
+    assert stored["payload"]["answers"] == RECORD["answers"] and stored["status"] == "received"
     server.shutdown()
 
 

@@ -1,6 +1,5 @@
 """Read aloud: real pyttsx3 synthesis, the disk cache, the audio endpoints and bad input."""
 import io
-import json
 import re
 import threading
 import time

@@ -1,5 +1,4 @@
 """Read aloud in the browser: prompts play on arrival, Repeat, Stop, explore-then-choose."""
-import re
 
 import pytest
 from playwright.sync_api import expect
