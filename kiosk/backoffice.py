@@ -27,6 +27,15 @@ class Rejected(KioskError):
     """A submission the back office will not store; the message says what is wrong."""
 
 
+class StatusRefused(KioskError):
+    """A status change a clerk may not make; `code` says why, for a message in their language."""
+
+    def __init__(self, code, **details):
+        super().__init__(f"{code}: {details}")
+        self.code = code
+        self.details = details
+
+
 def check_submission(data):
     """Raise Rejected unless `data` follows the kiosk.submission/1 contract."""
     if not isinstance(data, dict):
@@ -123,11 +132,11 @@ class BackOffice:
         """Move a submission on (received → in progress → completed, or returned with a reason)."""
         current = self.submission(reference)
         if current is None:
-            raise Rejected(f"no submission {reference}")
+            raise StatusRefused("unknown", reference=reference)
         if status not in NEXT_STATUSES[current["status"]]:
-            raise Rejected(f"a {current['status']} submission cannot become {status}")
+            raise StatusRefused("not_allowed", status=status)
         if status == "returned" and not reason.strip():
-            raise Rejected("say why the application is returned to the resident")
+            raise StatusRefused("reason_needed")
         now = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds")
         with self.store.db.conn:
             self.store.db["inbox"].update(reference, {"status": status, "reason": reason.strip()})

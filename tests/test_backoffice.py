@@ -53,7 +53,7 @@ def test_status_changes_are_recorded_with_who_and_when(app):
     refused = client.post(f"/backoffice/{app.reference}/status",
                           data={"csrf_token": token, "status": "returned", "reason": " "},
                           follow_redirects=True)
-    assert "say why" in refused.text
+    assert "请写明退回申请人的原因" in refused.text
     client.post(f"/backoffice/{app.reference}/status",
                 data={"csrf_token": token, "status": "returned", "reason": "需补充租赁合同"})
     history = app.extensions["kiosk"].backoffice.history(app.reference)
@@ -62,7 +62,7 @@ def test_status_changes_are_recorded_with_who_and_when(app):
     assert history[-1]["detail"] == "需补充租赁合同"
     blocked = client.post(f"/backoffice/{app.reference}/status",
                           data={"csrf_token": token, "status": "completed"}, follow_redirects=True)
-    assert "cannot become completed" in blocked.text
+    assert "现在不能改为“已办结”" in blocked.text
 
 
 def test_csv_export_follows_the_filters_and_masks_id_numbers(app):

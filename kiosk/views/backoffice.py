@@ -5,7 +5,8 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
                    request, session, url_for)
 from flask_babel import gettext as _
 
-from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, mask
+from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, mask
+from ..messages import STATUS_LABELS
 from ..handoff import verify
 from ..web import services, staff_required
 
@@ -96,6 +97,16 @@ def _in_form_order(payload):
         [(key, value) for key, value in answers.items() if key not in order]
 
 
+def _status_problem(refused):
+    if refused.code == "reason_needed":
+        return _("Say why the application is returned to the resident.")
+    if refused.code == "not_allowed":
+        status = refused.details["status"]
+        return _("This application cannot become %(status)s now.",
+                 status=_(STATUS_LABELS.get(status, status)))
+    return _("There is no application %(reference)s.", reference=refused.details["reference"])
+
+
 @bp.post("/<reference>/status")
 @staff_required
 def change_status(reference):
@@ -103,6 +114,6 @@ def change_status(reference):
         services().backoffice.change_status(reference, request.form.get("status", ""),
                                             session["staff"], request.form.get("reason", ""))
         flash(_("Status changed."))
-    except Rejected as error:
-        flash(str(error), "error")
+    except StatusRefused as refused:
+        flash(_status_problem(refused), "error")
     return redirect(url_for("backoffice.detail", reference=reference))
