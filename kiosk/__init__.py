@@ -3,10 +3,8 @@
 `create_app()` reads kiosk.ini, builds the services once and hangs them on the app;
 blueprints reach them through `kiosk.web.services()`.
 """
-import logging
 import secrets
 import threading
-import time
 from dataclasses import dataclass
 
 from flask import Flask
@@ -16,8 +14,8 @@ from . import commands, i18n, pages
 from .catalogue import Catalogue, load_catalogue
 from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
-from .prompts import Prompts, speech_jobs
-from .speech import Speech, warm_in_processes
+from .prompts import Prompts
+from .speech import Speech
 from .backoffice import BackOffice
 from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
@@ -97,48 +95,6 @@ def create_app(test_config=None):
     speech.init_app(app)
     commands.init_app(app)
     return app
-
-
-def start_background_work(app):
-    """When serving residents: warm the speech cache and load the voice models, in the
-    background, so the kiosk answers at once and nobody waits for them later."""
-    services = app.extensions["kiosk"]
-    if services.settings.speech.warm_at_start and services.speech.available():
-        threading.Thread(target=_warm_up, args=(services.speech, services.prompts),
-                         name="speech-warm-up", daemon=True).start()
-    if services.settings.voice.enabled and services.settings.voice.load_at_start:
-        threading.Thread(target=services.voice.preload, name="voice-models",
-                         daemon=True).start()
-    threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
-                     daemon=True).start()
-
-
-def deliver_forever(services, passes=None):
-    """The delivery worker: deliver what is due, purge old answers daily, wait, repeat."""
-    settings = services.settings.handoff
-    last_purge = 0.0
-    while passes is None or passes > 0:
-        try:
-            services.outbox.deliver_due()
-            if time.time() - last_purge > 24 * 3600:
-                services.outbox.purge(settings.purge_after_days)
-                last_purge = time.time()
-        except Exception:  # keep delivering: one bad pass must not stop the hand-off
-            logging.getLogger(__name__).exception("hand-off pass failed")
-        services.wake_outbox.wait(settings.interval_seconds)
-        services.wake_outbox.clear()
-        passes = None if passes is None else passes - 1
-
-
-def _warm_up(speech, prompts):
-    """Synthesise every prompt in worker processes, leaving this process's engine to residents."""
-    try:
-        made = warm_in_processes(speech.settings, speech_jobs(prompts))
-    except Exception:
-        logging.getLogger(__name__).exception("speech warm-up failed; prompts are made on demand")
-        return
-    speech.cache.recount()
-    logging.getLogger(__name__).info("speech warm-up made %d prompts", made)
 
 
 def _target(settings, back_office, secret):

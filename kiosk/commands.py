@@ -154,7 +154,7 @@ def handoff_group():
 @click.option("--once", is_flag=True, help="One pass over what is due, then stop.")
 def handoff_run_command(once):
     """Deliver pending submissions (runs until stopped; `make run` does this by itself)."""
-    from . import deliver_forever
+    from .background import deliver_forever
     services = current_app.extensions["kiosk"]
     if once:
         click.echo(f"{services.outbox.deliver_due()} delivered")

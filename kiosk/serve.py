@@ -4,7 +4,8 @@ import sys
 
 from waitress import serve
 
-from . import create_app, start_background_work
+from . import create_app
+from .background import start_background_work
 from .errors import KioskError
 
 
