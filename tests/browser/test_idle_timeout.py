@@ -29,6 +29,15 @@ def start_a_package(app, page, language="en"):
     return resident
 
 
+def wait_for_the_warning(app, page):
+    """Start a package, then stay idle until "Are you still there?" appears."""
+    settings = app.extensions["kiosk"].settings
+    start_a_package(app, page)
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    expect(page.locator("#timeout-dialog")).to_be_visible()
+    return settings
+
+
 def test_the_idle_dialog_warns_and_continue_keeps_the_session(clocked_page):
     app, page = clocked_page
     settings = app.extensions["kiosk"].settings
@@ -52,10 +61,7 @@ def test_the_idle_dialog_warns_and_continue_keeps_the_session(clocked_page):
 
 def test_escape_closes_the_idle_dialog_like_continue(clocked_page):
     app, page = clocked_page
-    settings = app.extensions["kiosk"].settings
-    start_a_package(app, page)
-    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
-    expect(page.locator("#timeout-dialog")).to_be_visible()
+    wait_for_the_warning(app, page)
     page.keyboard.press("Escape")
     expect(page.locator("#timeout-dialog")).to_be_hidden()
     assert page.url.endswith("/builder")
@@ -63,9 +69,7 @@ def test_escape_closes_the_idle_dialog_like_continue(clocked_page):
 
 def test_without_an_answer_the_session_is_wiped_and_the_kiosk_returns_home(clocked_page):
     app, page = clocked_page
-    settings = app.extensions["kiosk"].settings
-    start_a_package(app, page)
-    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    settings = wait_for_the_warning(app, page)
     with page.expect_navigation():
         page.clock.run_for(settings.warning_seconds * 1000 + 1000)
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
