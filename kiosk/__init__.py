@@ -22,8 +22,9 @@ from .signs import SignLibrary
 from .staff import Staff
 from .store import Store
 from .voice import Voice
-from .views import (backoffice, journey, packages, preferences, signs, speech, status, studio,
-                    voice)
+from .modes.input_methods import input_methods
+from .views import (backoffice, input, journey, packages, preferences, signs, speech, status,
+                    studio, voice)
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -42,6 +43,7 @@ class Services:
     outbox: Outbox
     handoff_secret: str
     wake_outbox: threading.Event
+    input_methods: dict
 
 
 def create_app(test_config=None):
@@ -70,7 +72,7 @@ def create_app(test_config=None):
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
-        back_office, outbox, secret, threading.Event())
+        back_office, outbox, secret, threading.Event(), input_methods(settings.keyboard))
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 
@@ -86,6 +88,7 @@ def create_app(test_config=None):
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)
+    app.register_blueprint(input.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(signs.bp)
     app.register_blueprint(studio.bp)

@@ -21,6 +21,7 @@ DEFAULT_MAX_LENGTH = {"text": 100, "name": 50, "address": 200, "email": 254,
                       "choice": 41, "id_type": 41}
 ICONS = ("shop", "baby", "retire", "hire", "card", "school", "move", "change", "home", "health")
 CUSTOM_PACKAGE = "build_your_own"
+DERIVABLE = ("birth_date", "sex")   # what a mainland resident ID number tells
 
 
 class Text(dict):
@@ -85,6 +86,8 @@ class FormField:
     date_range: str = "any"
     minimum: int | None = None
     maximum: int | None = None
+    # (id_number field, "birth_date" | "sex"): not asked when that ID can tell it.
+    derive: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class Item:
     documents: tuple
     fields: tuple
     eligibility: tuple = ()
+    aliases: dict = field(default_factory=dict)   # language -> other names residents use
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,20 @@ class Package:
         return next((entry for entry in self.items if entry.item == item_key), None)
 
 
+@dataclass(frozen=True)
+class Shortcut:
+    """One tap that copies earlier answers into other fields ("I am the mother")."""
+    key: str
+    label: Text
+    copy: tuple   # ((target field, source field), ...)
+
+    def targets(self):
+        return [target for target, _ in self.copy]
+
+    def sources(self):
+        return [source for _, source in self.copy]
+
+
 @dataclass
 class Catalogue:
     meta: dict
@@ -148,6 +166,7 @@ class Catalogue:
     fields: dict
     items: dict
     packages: dict = field(default_factory=dict)
+    shortcuts: dict = field(default_factory=dict)
 
     def packages_in_order(self):
         return sorted(self.packages.values(), key=lambda package: (package.order, package.key))
@@ -260,6 +279,8 @@ class _Checker:
             key, e.text("text"), e.text("hint", required=False)))
         fields = self.entries("fields", "form field", lambda key, e: e.form_field(key, sections))
         for form_field in fields.values():
+            if form_field.derive:
+                self.check_derive(form_field, fields)
             if form_field.id_type_field:
                 target = fields.get(form_field.id_type_field)
                 if target is None or target.type != "id_type":
@@ -271,8 +292,24 @@ class _Checker:
         packages = self.entries("packages", "package", lambda key, e: e.package(key, items))
         if CUSTOM_PACKAGE in packages:
             self.fail(f'package "{CUSTOM_PACKAGE}"', "key", "is reserved for build-your-own")
+        shortcuts = {key: Entry(self, f'shortcut "{key}"', value).shortcut(key, fields)
+                     for key, value in self.table("shortcuts", required=False).items()}
         return Catalogue(dict(self.raw.get("meta", {})), sections, categories, departments,
-                         documents, questions, fields, items, packages)
+                         documents, questions, fields, items, packages, shortcuts)
+
+
+    def check_derive(self, form_field, fields):
+        """A derived field must come from an ID number and hold what that ID can tell."""
+        source, part = form_field.derive
+        where = f'form field "{form_field.key}"'
+        if source not in fields or fields[source].type != "id_number":
+            self.fail(where, "derive", f"must name a field of type id_number, not {source!r}")
+        if part == "birth_date" and form_field.type != "date":
+            self.fail(where, "derive", "gives a birth date, so the field must be a date")
+        if part == "sex" and (form_field.type != "choice" or {"male", "female"} - {
+                option.value for option in form_field.options}):
+            self.fail(where, "derive", "gives a sex, so the field must be a choice with "
+                      "the options male and female")
 
 
 class Entry:
@@ -356,13 +393,19 @@ class Entry:
                                   default=DEFAULT_MAX_LENGTH[field_type])
         if not 1 <= max_length <= 1000:
             self.fail("max_length", "must be between 1 and 1000")
+        derive = self.get("derive", dict, required=False)
+        if derive is not None:
+            if set(derive) != {"from", "part"} or derive["part"] not in DERIVABLE:
+                self.fail("derive", "must be { from = ID number field, part = "
+                          f"{' or '.join(DERIVABLE)} }}")
+            derive = (str(derive["from"]), derive["part"])
         return FormField(
             key=key, section=self.reference("section", sections), order=self.integer("order"),
             type=field_type, label=self.text("label"), hint=self.text("hint", required=False),
             required=self.boolean("required", required=False, default=True),
             max_length=max_length, options=options, id_type_field=id_type_field,
             date_range=date_range, minimum=self.integer("min", required=False),
-            maximum=self.integer("max", required=False))
+            maximum=self.integer("max", required=False), derive=derive)
 
     def option(self, raw):
         if not isinstance(raw, dict) or not KEY_PATTERN.fullmatch(str(raw.get("value", ""))):
@@ -390,7 +433,32 @@ class Entry:
             time_limit_days=days, fee_yuan=fee, online=self.boolean("online"),
             no_meeting=self.boolean("no_meeting"),
             documents=self.references("documents", refs["documents"]),
-            fields=self.references("fields", refs["fields"]), eligibility=tuple(rules))
+            fields=self.references("fields", refs["fields"]), eligibility=tuple(rules),
+            aliases=self.aliases())
+
+    def aliases(self):
+        """Optional {language: [names]}: what residents call it, for search and voice."""
+        raw = self.get("aliases", dict, required=False, default={})
+        for language, names in raw.items():
+            if language not in LANGUAGES:
+                self.fail("aliases", f"has an unknown language: {language}")
+            if not isinstance(names, list) or not all(
+                    isinstance(name, str) and name.strip() for name in names):
+                self.fail("aliases", f"must list the {language} names as texts")
+        return {language: tuple(name.strip() for name in names)
+                for language, names in raw.items()}
+
+    def shortcut(self, key, fields):
+        copy = self.get("copy", dict)
+        for target, source in copy.items():
+            for name in (target, source):
+                if name not in fields:
+                    self.fail("copy", f"names {name!r}, which is not in the catalogue")
+            if fields[target].type != fields[source].type:
+                self.fail("copy", f"copies {source!r} into {target!r}, a field of another type")
+        if not copy:
+            self.fail("copy", "must copy at least one field")
+        return Shortcut(key, self.text("label"), tuple(copy.items()))
 
     def package(self, key, items):
         icon = self.get("icon", str)
@@ -408,7 +476,6 @@ class Entry:
             self.fail("items", "must list at least one item")
         if len({entry.item for entry in entries}) != len(entries):
             self.fail("items", "lists an item twice")
-        aliases = self.get("aliases", dict, required=False, default={})
         return Package(key=key, title=self.text("title"), summary=self.text("summary"),
-                       order=self.integer("order"), icon=icon, aliases=aliases,
+                       order=self.integer("order"), icon=icon, aliases=self.aliases(),
                        items=tuple(entries))

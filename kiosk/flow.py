@@ -6,10 +6,11 @@
 from .catalogue import CUSTOM_PACKAGE
 from .errors import BadRequest, StepNotReady
 from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_number, \
-    check_number, check_phone, clean_text, printable
+    check_number, check_phone, check_resident_id, clean_text, printable, resident_id_facts
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
 ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
+DATE_PARTS = ("year", "month", "day")
 
 
 # Choosing and shaping a package (the LEGO part).
@@ -127,43 +128,165 @@ def items_to_submit(state, catalogue):
     return [key for key in chosen_items(state) if key not in left_out]
 
 
-# The one form.
+# The one form, asked one section per screen.
 
 def form_fields(state, catalogue):
+    """Every field the items to submit need, derived ones included."""
     return catalogue.form_fields(items_to_submit(state, catalogue))
+
+
+def derived_answers(state, catalogue, today=None):
+    """{field key: answer} the kiosk can tell from a mainland resident ID already given."""
+    answers = state.get("answers", {})
+    derived = {}
+    for form_field in form_fields(state, catalogue):
+        if not form_field.derive:
+            continue
+        source_key, part = form_field.derive
+        source = catalogue.fields[source_key]
+        if answers.get(source.id_type_field) != "cn_resident":
+            continue
+        try:
+            number = check_resident_id(answers.get(source_key, ""), today)
+        except Invalid:
+            continue
+        derived[form_field.key] = resident_id_facts(number)[part]
+    return derived
+
+
+def all_answers(state, catalogue):
+    """What the resident typed and chose, with what the kiosk derived for them."""
+    return {**state.get("answers", {}), **derived_answers(state, catalogue)}
+
+
+def fields_to_ask(state, catalogue):
+    """The one form's fields minus those the kiosk can derive."""
+    derived = derived_answers(state, catalogue)
+    return [form_field for form_field in form_fields(state, catalogue)
+            if form_field.key not in derived]
+
+
+def form_sections(state, catalogue):
+    """[(section, [fields])]: the screens of the one form, in order; derived fields left out."""
+    grouped = []
+    for form_field in fields_to_ask(state, catalogue):
+        section = catalogue.sections[form_field.section]
+        if not grouped or grouped[-1][0] is not section:
+            grouped.append((section, []))
+        grouped[-1][1].append(form_field)
+    return grouped
+
+
+def section_fields(state, catalogue, section_key):
+    """The fields asked on one section's screen; BadRequest for a section not asked."""
+    for section, fields in form_sections(state, catalogue):
+        if section.key == section_key:
+            return fields
+    raise BadRequest(f"section {section_key!r} is not part of this form")
+
+
+def first_open_section(state, catalogue):
+    """The first section with a missing or wrong answer (None when the form is complete)."""
+    answers = state.get("answers", {})
+    for section, fields in form_sections(state, catalogue):
+        if check_answers(fields, answers, known=answers)[1]:
+            return section.key
+    return None
+
+
+def posted_value(form_field, posted):
+    """A field's posted answer, or None when the post does not hold it.
+
+    A date comes as three parts (KEY-year, KEY-month, KEY-day) from the kiosk's date
+    picker and is kept as YYYY-MM-DD; parts that are not numbers are kept as typed, so
+    the resident sees them again with the error.
+    """
+    if form_field.type != "date" or form_field.key in posted:
+        value = posted.get(form_field.key)
+        return None if value is None else str(value)
+    parts = [posted.get(f"{form_field.key}-{part}") for part in DATE_PARTS]
+    if all(part is None for part in parts):
+        return None
+    parts = [str(part or "").strip() for part in parts]
+    if not any(parts):
+        return ""
+    if all(part.isdigit() for part in parts):
+        return f"{parts[0]:0>4}-{parts[1]:0>2}-{parts[2]:0>2}"
+    return "-".join(parts)
+
+
+def date_parts(value):
+    """{"year": ..., "month": ..., "day": ...} of a kept date answer, for the date picker."""
+    pieces = (value or "").split("-")
+    if len(pieces) != 3:
+        pieces = ["", "", ""]
+    return dict(zip(DATE_PARTS, (piece.lstrip("0") if index else piece
+                                 for index, piece in enumerate(pieces))))
 
 
 def keep_draft(state, catalogue, posted):
     """Keep what was typed without judging it (language switch, large text toggle)."""
     answers = dict(state.get("answers", {}))
     for form_field in form_fields(state, catalogue):
-        if form_field.key in posted:
-            answers[form_field.key] = printable(posted[form_field.key])[:form_field.max_length]
+        value = posted_value(form_field, posted)
+        if value is not None:
+            answers[form_field.key] = printable(value)[:form_field.max_length]
     state["answers"] = answers
 
 
-def record_answers(state, catalogue, posted, today=None):
-    """Check and keep the form's answers; return {field key: error code} (empty when all good).
+def with_shortcuts(state, catalogue, posted, shortcut_keys):
+    """The posted answers with each ticked shortcut's copies ("I am the mother") filled in.
 
-    Everything typed is kept, even when wrong, so the resident never types it twice.
+    Copies come from answers already kept, so nothing is typed twice.
     """
-    fields = form_fields(state, catalogue)
-    raw = {f.key: str(posted.get(f.key, ""))[:f.max_length * 4] for f in fields}
-    cleaned, errors = check_answers(fields, raw, today)
-    lengths = {form_field.key: form_field.max_length for form_field in fields}
+    answers = state.get("answers", {})
+    filled = {key: posted[key] for key in posted}
+    for key in shortcut_keys:
+        shortcut = catalogue.shortcuts.get(key)
+        if shortcut is None:
+            raise BadRequest(f"unknown shortcut {key!r}")
+        for target, source in shortcut.copy:
+            if answers.get(source):
+                filled[target] = answers[source]
+    return filled
+
+
+def shortcuts_for(state, catalogue, fields):
+    """Shortcuts that fill some of `fields` from answers the resident has already given."""
+    keys = {form_field.key for form_field in fields}
+    answers = state.get("answers", {})
+    return [shortcut for shortcut in catalogue.shortcuts.values()
+            if set(shortcut.targets()) & keys
+            and all(answers.get(source) for source in shortcut.sources())
+            and not set(shortcut.sources()) & keys]
+
+
+def record_answers(state, catalogue, posted, today=None, *, fields=None):
+    """Check and keep the answers to `fields` (default: the whole form).
+
+    Returns {field key: error code}, empty when all are good. Everything typed is kept,
+    even when wrong, so the resident never types it twice.
+    """
+    fields = fields_to_ask(state, catalogue) if fields is None else fields
+    raw = {f.key: (posted_value(f, posted) or "")[:f.max_length * 4] for f in fields}
     answers = dict(state.get("answers", {}))
+    cleaned, errors = check_answers(fields, raw, today, known=answers)
+    lengths = {form_field.key: form_field.max_length for form_field in fields}
     answers.update({key: cleaned.get(key, printable(raw[key])[:lengths[key]]) for key in raw})
     state["answers"] = answers
     return errors
 
 
-def check_answers(fields, raw, today=None):
-    """({field key: cleaned answer}, {field key: error code}) for the one form's fields."""
+def check_answers(fields, raw, today=None, known=None):
+    """({field key: cleaned answer}, {field key: error code}) for some of the form's fields.
+
+    `known` holds answers given on earlier screens (an ID number needs its kind of ID).
+    """
     cleaned, errors = {}, {}
     for form_field in fields:
         try:
             cleaned[form_field.key] = check_answer(form_field, raw.get(form_field.key, ""),
-                                                   cleaned, today)
+                                                   {**(known or {}), **cleaned}, today)
         except Invalid as invalid:
             errors[form_field.key] = invalid.code
     return cleaned, errors
@@ -174,8 +297,7 @@ def form_complete(state, catalogue):
 
     Derived, not remembered: adding a service with new questions reopens the form.
     """
-    fields = form_fields(state, catalogue)
-    return not check_answers(fields, state.get("answers", {}))[1]
+    return first_open_section(state, catalogue) is None
 
 
 def check_answer(form_field, value, earlier, today=None):
@@ -249,7 +371,7 @@ def submission_record(state, catalogue):
     language = state.get("lang", "zh")
     keys = items_to_submit(state, catalogue)
     fields = form_fields(state, catalogue)
-    answers = state.get("answers", {})
+    answers = all_answers(state, catalogue)
     package = package_of(state, catalogue)
     return {
         "language": language,

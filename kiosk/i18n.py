@@ -2,11 +2,11 @@
 from flask import current_app, session
 from flask_babel import Babel, get_locale
 
+from .languages import PROFILES, profile
 from .settings import LANGUAGES, LOCALES_DIR
-# BCP 47 tags for <html lang>: Chinese is written in simplified characters here.
-HTML_LANG = {"zh": "zh-Hans", "en": "en", "ko": "ko"}
-# Each language's name in itself: the language buttons are named exactly these.
-LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ko": "한국어"}
+# BCP 47 tags for <html lang>, and each language's name in itself (its button's name).
+HTML_LANG = {code: language.html_lang for code, language in PROFILES.items()}
+LANGUAGE_NAMES = {code: language.name for code, language in PROFILES.items()}
 
 
 def current_language():
@@ -26,4 +26,5 @@ def init_app(app):
     app.jinja_env.globals.update(
         local=local, current_language=current_language, get_locale=get_locale,
         html_lang=lambda: HTML_LANG[current_language()], HTML_LANG=HTML_LANG,
-        LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES)
+        LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES,
+        language_profile=lambda: profile(current_language()))

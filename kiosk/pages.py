@@ -10,22 +10,27 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .errors import BadRequest, StepNotReady
-from .flow import ACCESSIBILITY_MODES
+from .flow import ACCESSIBILITY_MODES, date_parts
 from .i18n import local
 from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
-from .validators import ID_TYPES
+from .validators import EARLIEST_YEAR, ID_TYPES
 from .web import go_to_step, services, state
 
 log = logging.getLogger(__name__)
 Choice = namedtuple("Choice", "value text")
 # How each kind of answer is typed on a touchscreen: the right keyboard, no spelling fixes.
 INPUT_ATTRIBUTES = {
-    "date": {"type": "date"},
     "phone": {"type": "tel", "inputmode": "tel"},
-    "email": {"type": "email", "spellcheck": False},
+    # type=email would hide the caret position the on-screen keyboard types at.
+    "email": {"type": "text", "inputmode": "email", "spellcheck": False},
     "number": {"type": "text", "inputmode": "numeric"},
     "id_number": {"type": "text", "spellcheck": False},
 }
+
+# The on-screen keyboard each kind of answer needs; names, texts and addresses get the
+# screen language's own (pinyin or handwriting, QWERTY, Hangul).
+KEYBOARDS = {"name": "name", "text": "text", "address": "text", "id_number": "id",
+             "phone": "phone", "number": "number", "email": "email", "date": "digits"}
 
 # Only the kiosk's own files: nothing may be fetched from anywhere else.
 # Read-backs of a resident's answers play from blob: URLs made in the page itself.
@@ -65,6 +70,7 @@ def page_context():
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,
+            "keyboard_for": keyboard_for, "date_parts": date_parts, "year_range": year_range,
             "status_label": lambda status: _(STATUS_LABELS.get(status, status))}
 
 
@@ -76,12 +82,21 @@ def time_limit_text(days):
 
 
 def input_attributes(form_field):
-    """HTML attributes for a field's input; a past/future date limits the date picker."""
-    attributes = dict(INPUT_ATTRIBUTES.get(form_field.type, {}))
-    if form_field.type == "date" and form_field.date_range != "any":
-        edge = "max" if form_field.date_range == "past" else "min"
-        attributes[edge] = datetime.date.today().isoformat()
-    return attributes
+    """HTML attributes for a field's input: the right OS keyboard, no spelling fixes."""
+    return dict(INPUT_ATTRIBUTES.get(form_field.type, {}))
+
+
+def keyboard_for(form_field):
+    """Which on-screen keyboard a field needs (kiosk-keyboard.js knows each by this name)."""
+    return KEYBOARDS.get(form_field.type, "text")
+
+
+def year_range(form_field, today=None):
+    """(first, last) year the date picker offers: a past date cannot be next year."""
+    this_year = (today or datetime.date.today()).year
+    first = this_year if form_field.date_range == "future" else EARLIEST_YEAR
+    last = this_year if form_field.date_range == "past" else this_year + 100
+    return first, last
 
 
 def format_fee(amount):
@@ -125,7 +140,7 @@ HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
 
 
 # Machine-facing endpoints answer errors in JSON, not with a page.
-JSON_BLUEPRINTS = {"speech", "voice"}
+JSON_BLUEPRINTS = {"speech", "voice", "input"}
 JSON_ENDPOINTS = {"backoffice.receive"}
 
 

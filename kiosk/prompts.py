@@ -132,6 +132,7 @@ class Prompts:
         keys += [f"document.{key}" for key in catalogue.documents]
         keys += [f"section.{key}" for key in catalogue.sections]
         keys += [f"category.{key}" for key in catalogue.categories]
+        keys += [f"shortcut.{key}" for key in catalogue.shortcuts]
         if errors:
             keys.append("error.eligibility.missing")
             keys += [f"error.{field.key}.{code}" for field in catalogue.fields.values()
@@ -212,6 +213,9 @@ class Prompts:
 
     def _category(self, name, words, language):
         return self.catalogue.categories[name].title[language]
+
+    def _shortcut(self, name, words, language):
+        return self.catalogue.shortcuts[name].label[language]
 
     def _ineligible(self, name, words, language):
         """ineligible.ITEM.QUESTION: why a service is not available, and what to do instead."""

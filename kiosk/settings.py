@@ -57,6 +57,12 @@ class SignSettings:
 
 
 @dataclass(frozen=True)
+class KeyboardSettings:
+    pinyin_dictionary: Path
+    handwriting_model: Path
+
+
+@dataclass(frozen=True)
 class StaffSettings:
     max_failed_logins: int
     lockout_minutes: int
@@ -90,6 +96,7 @@ class Settings:
     speech: SpeechSettings
     voice: VoiceSettings
     signs: SignSettings
+    keyboard: KeyboardSettings
     staff: StaffSettings
     handoff: HandoffSettings
     config_path: Path
@@ -137,6 +144,9 @@ def load_settings(path=None, overrides=None):
         speech=_speech_settings(reader, base),
         voice=_voice_settings(reader, base),
         signs=_sign_settings(reader, base),
+        keyboard=KeyboardSettings(
+            pinyin_dictionary=base / reader.text("keyboard", "pinyin_dictionary"),
+            handwriting_model=base / reader.text("keyboard", "handwriting_model")),
         staff=StaffSettings(
             max_failed_logins=reader.integer("staff", "max_failed_logins", 1, 100),
             lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60)),

@@ -25,3 +25,20 @@ def csrf_token(client, url="/"):
     """The anti-forgery token of the client's session, read off a page as a browser would."""
     page = client.get(url)
     return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def answer_whole_form(client, answers, extra=None):
+    """Post `answers` screen by screen through the one form (one section per screen), as a
+    resident's browser would; returns the last response (a redirect to /check when done)."""
+    location = client.get("/form").location
+    response = None
+    for _ in range(20):
+        if not location or not location.startswith("/form/"):
+            return response
+        section = location.split("?")[0]
+        response = client.post(section, data={"csrf_token": csrf_token(client, section),
+                                              **answers, **(extra or {})})
+        if response.status_code != 302:
+            return response
+        location = response.location
+    raise AssertionError("the form never ended")

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from support import csrf_token
+from support import answer_whole_form, csrf_token
 
 VALID_ID = "11010519491231002X"
 SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
@@ -107,7 +107,7 @@ def test_a_post_without_its_security_token_is_refused_calmly(client):
 
 def test_an_oversized_post_is_refused_calmly(client):
     choose(client)
-    response = post(client, "/form", {"shop_name": "x" * 100_000})
+    response = post(client, "/form/business", {"shop_name": "x" * 100_000})
     assert response.status_code == 413
 
 
@@ -124,30 +124,48 @@ def test_submitting_before_the_form_is_done_goes_to_the_form(client):
     choose(client)
     response = post(client, "/submit")
     assert response.status_code == 302 and response.location == "/form"
+    assert client.get("/form").location == "/form/applicant"
 
 
-def test_form_asks_each_field_once_in_section_order(client):
-    choose(client)
-    page = client.get("/form")
+def names_asked(page):
     names = []
     for element in page.document.iter():
         if element.tag in ("input", "textarea") and element.get("type") not in ("hidden",):
             if element.get("name") not in names:
                 names.append(element.get("name"))
-    assert names == ["applicant_name", "applicant_id_type", "applicant_id_number",
-                     "applicant_phone", "shop_name", "shop_kind"]
+    return names
+
+
+def test_the_form_asks_one_section_per_screen_each_field_once_in_order(client):
+    choose(client)
+    first = client.get("/form/applicant")
+    assert names_asked(first) == ["applicant_name", "applicant_id_type", "applicant_id_number",
+                                  "applicant_phone"]
+    assert "第 1 步，共 2 步" in text(first)
+    response = post(client, "/form/applicant", SHOP_ANSWERS)
+    assert response.location == "/form/business"
+    second = client.get("/form/business")
+    assert names_asked(second) == ["shop_name", "shop_kind"]
+    assert post(client, "/form/business", SHOP_ANSWERS).location == "/check"
+
+
+def test_a_section_the_form_does_not_ask_is_refused_calmly(client):
+    choose(client)
+    assert client.get("/form/parents").status_code == 400
+    assert client.get("/form/<script>").status_code in (400, 404)
 
 
 def test_a_wrong_id_number_is_explained_and_nothing_typed_is_lost(client):
     choose(client)
     post(client, "/preferences", {"lang": "en", "next": "/form"})
-    response = post(client, "/form", {**SHOP_ANSWERS, "applicant_id_number": "110105194912310021"})
+    response = post(client, "/form/applicant",
+                    {**SHOP_ANSWERS, "applicant_id_number": "110105194912310021"})
     page = text(response)
     assert response.status_code == 200
     summary = response.document.find(".//div[@id='error-summary']")
     assert summary.find(".//a").get("href") == "#applicant_id_number"
     assert "This ID number is not right" in page
-    assert 'value="110105194912310021"' in page and 'value="小面馆"' in page
+    assert 'value="110105194912310021"' in page and 'value="张三"' in page
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -161,18 +179,19 @@ def test_a_wrong_id_number_is_explained_and_nothing_typed_is_lost(client):
 def test_bad_answers_get_a_clear_message(client, field, value, message):
     choose(client)
     post(client, "/preferences", {"lang": "en", "next": "/form"})
-    response = post(client, "/form", {**SHOP_ANSWERS, field: value})
+    response = answer_whole_form(client, {**SHOP_ANSWERS, field: value})
     assert response.status_code == 200
     assert message in text(response)
 
 
 def test_switching_language_mid_form_keeps_what_was_typed(client):
     choose(client)
-    post(client, "/preferences", {"draft": "form", "lang": "ko", "next": "/form",
+    post(client, "/preferences", {"draft": "form", "lang": "ko", "next": "/form/applicant",
                                   "applicant_name": "김민수", "shop_name": "서울식당"})
-    page = client.get("/form")
+    page = client.get("/form/applicant")
     assert page.document.get("lang") == "ko"
-    assert 'value="김민수"' in text(page) and 'value="서울식당"' in text(page)
+    assert 'value="김민수"' in text(page)
+    assert 'value="서울식당"' in text(client.get("/form/business"))
 
 
 def test_eligibility_explains_what_to_do_instead_and_lets_the_resident_go_on(client):
@@ -184,7 +203,7 @@ def test_eligibility_explains_what_to_do_instead_and_lets_the_resident_go_on(cli
     outcome = text(client.get("/eligibility/outcome"))
     assert "A parent needs a hukou here." in outcome
     assert "Register the passport at the exit-entry office." in outcome
-    form = client.get("/form")
+    form = client.get(client.get("/form").location)
     assert form.status_code == 200
     with client.session_transaction() as session:
         assert session["eligibility"] == {"local_hukou": False}
@@ -199,23 +218,24 @@ def test_an_unanswered_eligibility_question_is_an_error(client):
 
 def complete_shop(client):
     choose(client)
-    post(client, "/form", SHOP_ANSWERS)
+    answer_whole_form(client, SHOP_ANSWERS)
     return post(client, "/submit")
 
 
 def test_check_page_has_a_change_link_for_every_part(client):
     choose(client)
-    post(client, "/form", SHOP_ANSWERS)
+    answer_whole_form(client, SHOP_ANSWERS)
     page = client.get("/check")
     links = [a.get("href") for a in page.document.iter("a") if "from=check" in a.get("href", "")]
-    assert links == ["/builder?from=check", "/form?from=check#section-applicant",
-                     "/form?from=check#section-business"]
+    assert links == ["/builder?from=check", "/form/applicant?from=check",
+                     "/form/business?from=check"]
 
 
 def test_changing_an_answer_from_the_check_page_returns_there(client):
     choose(client)
-    post(client, "/form", SHOP_ANSWERS)
-    response = post(client, "/form", {**SHOP_ANSWERS, "shop_name": "大面馆", "from": "check"})
+    answer_whole_form(client, SHOP_ANSWERS)
+    response = post(client, "/form/business", {**SHOP_ANSWERS, "shop_name": "大面馆",
+                                               "from": "check"})
     assert response.location == "/check"
     assert "大面馆" in text(client.get("/check"))
 
@@ -237,7 +257,7 @@ def test_submission_is_stored_with_its_outbox_entry_and_the_session_is_wiped(app
 
 def test_pages_with_personal_data_are_not_cached_and_the_cookie_is_only_an_id(client):
     choose(client)
-    response = post(client, "/form", SHOP_ANSWERS)
+    response = answer_whole_form(client, SHOP_ANSWERS)
     cookie = client.get_cookie("kiosk_session")
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie.value)
     assert client.get("/check").headers["Cache-Control"] == "no-store"
@@ -246,7 +266,7 @@ def test_pages_with_personal_data_are_not_cached_and_the_cookie_is_only_an_id(cl
 
 def test_start_over_wipes_everything(client):
     choose(client)
-    post(client, "/form", SHOP_ANSWERS)
+    answer_whole_form(client, SHOP_ANSWERS)
     assert client.get("/start-over").status_code == 200
     post(client, "/start-over")
     assert client.get("/check").location == "/packages"
@@ -280,7 +300,7 @@ def test_the_confirmation_returns_home_after_its_own_time(app, client):
 def test_a_walked_away_session_is_wiped_from_the_database_when_the_next_resident_comes(app):
     first, second = app.test_client(), app.test_client()
     choose(first)
-    post(first, "/form", SHOP_ANSWERS)
+    answer_whole_form(first, SHOP_ANSWERS)
     store = app.extensions["kiosk"].store
     walked_away = first.get_cookie("kiosk_session").value
     store.db.execute("update sessions set updated = updated - 3600")

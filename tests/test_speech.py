@@ -184,9 +184,9 @@ def test_read_back_speaks_an_answer_without_caching_or_logging_it(speaking_app, 
     client = speaking_app.test_client()
     token = turn_speech_on(client)
     client.post("/packages", data={"csrf_token": token, "package": "open_shop"})
-    client.post("/form", data={"csrf_token": token, "applicant_name": "王秀英",
-                               "applicant_id_type": "cn_resident",
-                               "applicant_id_number": "11010519491231002X"})
+    client.post("/form/applicant", data={"csrf_token": token, "applicant_name": "王秀英",
+                                         "applicant_id_type": "cn_resident",
+                                         "applicant_id_number": "11010519491231002X"})
     cache = speaking_app.extensions["kiosk"].speech.cache.folder
     before = set(cache.iterdir())
     response = client.post("/speech/readback", data={"csrf_token": token,
@@ -263,9 +263,9 @@ def test_every_screen_with_speech_on_names_only_prompts_that_speak(speaking_app,
     visit("/builder", "post", {"item": "seal", "include": "yes"})
     visit("/eligibility", "post", {})
     visit("/eligibility", "post", {"local_hukou": "no"})
-    visit("/form", "post", {"applicant_name": "", "applicant_id_number": "123"})
-    visit("/form", "post", {"applicant_name": "Kim", "applicant_id_type": "passport",
-                            "applicant_id_number": "M12345678", "opening_date": ""})
+    visit("/form/applicant", "post", {"applicant_name": "", "applicant_id_number": "123"})
+    visit("/form/applicant", "post", {"applicant_name": "Kim", "applicant_id_type": "passport",
+                                      "applicant_id_number": "M12345678"})
     visit("/start-over?next=/check")
     visit("/submit", "post")
     visit("/no/such/page")

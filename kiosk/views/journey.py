@@ -53,26 +53,69 @@ def eligibility_outcome():
                            from_check=returning_to_check(request.args))
 
 
-@bp.route("/form", methods=["GET", "POST"])
+@bp.get("/form")
 def answer_form():
-    catalogue = services().catalogue
-    resident = state()
+    """The one form opens at its first section still needing an answer."""
+    catalogue, resident = services().catalogue, state()
     flow.require_step(resident, catalogue, "form")
-    fields = flow.form_fields(resident, catalogue)
+    sections = flow.form_sections(resident, catalogue)
+    if not sections:
+        return go_to_step("check")
+    section = flow.first_open_section(resident, catalogue) or sections[0][0].key
+    extra = {"from": "check"} if returning_to_check(request.args) else {}
+    return redirect(url_for("journey.form_section", section=section, **extra))
+
+
+@bp.route("/form/<section>", methods=["GET", "POST"])
+def form_section(section):
+    """One section of the one form per screen, so its Continue is always in reach."""
+    catalogue, resident = services().catalogue, state()
+    flow.require_step(resident, catalogue, "form")
+    fields = flow.section_fields(resident, catalogue, section)
+    from_check = returning_to_check(request.values)
     errors, codes = {}, {}
     if request.method == "POST":
-        codes = flow.record_answers(resident, catalogue, request.form)
+        posted = flow.with_shortcuts(resident, catalogue, request.form,
+                                     request.form.getlist("shortcut"))
+        codes = flow.record_answers(resident, catalogue, posted, fields=fields)
         if not codes:
-            return go_to_step("check")
+            return _after_section(resident, catalogue, section, from_check)
         labels = {form_field.key: form_field.label for form_field in fields}
         errors = {key: _(FIELD_ERRORS[code], label=local(labels[key]))
                   for key, code in codes.items()}
+    sections = flow.form_sections(resident, catalogue)
+    keys = [each.key for each, _fields in sections]
+    position = keys.index(section)
     return render_template("screens/form.html", fields=fields,
-                           sections=_by_section(fields, catalogue),
+                           section=catalogue.sections[section],
+                           step_number=position + 1, step_count=len(keys),
+                           shortcuts=flow.shortcuts_for(resident, catalogue, fields),
                            answers=resident.get("answers", {}), errors=errors, codes=codes,
                            error_keys=[f"error.{key}.{code}" for key, code in codes.items()],
-                           back_step=flow.step_before(resident, catalogue, "form"),
-                           from_check=returning_to_check(request.values))
+                           back_url=_section_back(resident, catalogue, keys, position),
+                           from_check=from_check)
+
+
+def _after_section(resident, catalogue, section, from_check):
+    """The next section's screen, or Check your answers after the last one."""
+    if from_check:
+        open_section = flow.first_open_section(resident, catalogue)
+        if open_section is None:
+            return go_to_step("check")
+        return redirect(url_for("journey.form_section", section=open_section, **{"from": "check"}))
+    keys = [each.key for each, _fields in flow.form_sections(resident, catalogue)]
+    later = keys[keys.index(section) + 1:] if section in keys else []
+    if later:
+        return redirect(url_for("journey.form_section", section=later[0]))
+    return go_to_step("check")
+
+
+def _section_back(resident, catalogue, keys, position):
+    """Back from a section: the section before it, or the step before the form."""
+    if position > 0:
+        return url_for("journey.form_section", section=keys[position - 1])
+    before = flow.step_before(resident, catalogue, "form")
+    return url_for("journey.eligibility" if before == "eligibility" else "packages.builder")
 
 
 def _by_section(fields, catalogue):
@@ -99,7 +142,10 @@ def check():
                            questions=catalogue.questions_for(flow.chosen_items(resident)),
                            eligibility=resident.get("eligibility", {}),
                            sections=_by_section(fields, catalogue),
-                           answers=resident.get("answers", {}),
+                           asked=[section.key for section, _fields
+                                  in flow.form_sections(resident, catalogue)],
+                           answers=flow.all_answers(resident, catalogue),
+                           derived=flow.derived_answers(resident, catalogue),
                            documents=catalogue.documents_for(items))
 
 

@@ -3,6 +3,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from .. import flow
 from ..catalogue import CUSTOM_PACKAGE
+from ..i18n import current_language
+from ..service_search import MAX_QUERY, find_services, search_terms
 from ..web import returning_to_check, services, state
 
 bp = Blueprint("packages", __name__)
@@ -57,16 +59,29 @@ def change_item():
     state().modified = True
     back_to = "packages.add_service" if request.form.get("page") == "add" else "packages.builder"
     extra = {"from": "check"} if returning_to_check(request.form) else {}
+    if back_to == "packages.add_service":   # the resident's search and topic stay
+        extra.update({key: request.form[key][:MAX_QUERY] for key in ("topic", "q")
+                      if request.form.get(key)})
     return redirect(url_for(back_to, **extra, _anchor=f"item-{item_key}"))
 
 
 @bp.get("/builder/add")
 def add_service():
+    """The whole catalogue by topic, narrowed by a topic chip or a typed search."""
     catalogue = services().catalogue
     flow.require_step(state(), catalogue, "builder")
     chosen = flow.chosen_items(state())
+    topic = request.args.get("topic")
+    topic = topic if topic in catalogue.categories else None
+    query = request.args.get("q", "")[:MAX_QUERY]
+    language = current_language()
+    initials = services().input_methods["pinyin"].initials
     return render_template("screens/add_service.html",
-                           groups=catalogue.items_by_category(), chosen=chosen,
+                           groups=find_services(catalogue, language, query, topic, initials),
+                           topics=[category for category, _items in catalogue.items_by_category()],
+                           topic=topic, query=query,
+                           search_terms=lambda item: search_terms(item, language, initials),
+                           chosen=chosen,
                            announce=state().pop("announce", None),
                            required=[key for key in chosen
                                      if flow.is_required(state(), catalogue, key)],

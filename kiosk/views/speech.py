@@ -10,6 +10,7 @@ from ..i18n import current_language
 from ..pages import answer_text
 from ..prompts import COLON, sentences
 from ..speech import SpeechUnavailable
+from ..validators import printable
 from ..web import services, state
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ ONE_YEAR = 365 * 24 * 3600
 SPEEDS = {"normal": False, "slow": True}
 # Answers read one character at a time, so a resident can check them digit by digit.
 SPELLED_OUT = ("id_number", "phone")
+MAX_ECHO = 200   # the longest field (an address) is read back whole when the keyboard closes
 
 
 def json_error(status, message):
@@ -61,6 +63,27 @@ def readback():
     return response
 
 
+@bp.post("/echo")
+def echo():
+    """Speak a key or candidate as it is tapped, or a field when the keyboard closes.
+
+    What a resident types is personal: made now, never cached, never logged.
+    """
+    text = printable(request.form.get("text", "")).strip()
+    if not text or len(text) > MAX_ECHO:
+        return json_error(400, f"text must be 1 to {MAX_ECHO} characters")
+    if request.form.get("spell") == "yes":
+        text = spelled(text)
+    slow = bool(state().get("modes", {}).get("large_text"))
+    try:
+        audio = services().speech.private_audio(text, current_language(), slow)
+    except SpeechUnavailable:
+        return json_error(503, "speech is not available on this kiosk")
+    response = Response(audio, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _readback_text(resident, subject, language):
     if subject == "reference" and resident.get("completed"):
         return spelled(resident["completed"].replace("-", ""))
@@ -72,7 +95,7 @@ def _readback_text(resident, subject, language):
         return None
     catalogue = services().catalogue
     field = next((f for f in flow.form_fields(resident, catalogue) if f.key == subject), None)
-    value = resident.get("answers", {}).get(subject) if field else None
+    value = flow.all_answers(resident, catalogue).get(subject) if field else None
     if not value:
         return None
     shown = spelled(value) if field.type in SPELLED_OUT else answer_text(field, value)

@@ -66,6 +66,78 @@
     restart();
   }
 
+  // The sticky top bar and the bottom dock change height with text size and language:
+  // CSS keeps the page's scroll padding and bottom space in step through these values.
+  function dockHeights() {
+    var root = document.documentElement;
+    [[".top-dock", "--top-dock-height"], ["[data-bottom-dock]", "--bottom-dock-height"]].forEach(function (pair) {
+      var dock = document.querySelector(pair[0]);
+      if (!dock) { return; }
+      var measure = function () { root.style.setProperty(pair[1], dock.getBoundingClientRect().height + "px"); };
+      measure();
+      if (window.ResizeObserver) { new ResizeObserver(measure).observe(dock); }
+    });
+  }
+
+  // A link in the error summary: focus the field and show it with its label and message,
+  // below the top bar (and above the on-screen keyboard that focusing opens).
+  function errorLinks() {
+    document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) { return; }
+        event.preventDefault();
+        var box = field.closest(".field") || field;
+        box.scrollIntoView({ block: "start" });
+        field.focus({ preventScroll: true });
+      });
+    });
+  }
+
+  // "I am the mother", "Same as my home address": ticking copies answers already given.
+  function shortcuts() {
+    document.querySelectorAll("input[data-copy]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (!box.checked) { return; }
+        var copies = JSON.parse(box.dataset.copy);
+        Object.keys(copies).forEach(function (name) {
+          box.form.querySelectorAll('[name="' + name + '"]').forEach(function (control) {
+            if (control.type === "radio") { control.checked = control.value === copies[name]; }
+            else { control.value = copies[name]; }
+            control.dispatchEvent(new Event("input", { bubbles: true }));
+          });
+        });
+      });
+    });
+  }
+
+  // "Add another service": the list narrows as the resident types, without a reload.
+  // Terms are the ones the server matches (kiosk/service_search.py), in data-search.
+  function liveSearch() {
+    var form = document.querySelector("[data-service-search]");
+    if (!form) { return; }
+    var input = form.querySelector("input[name=q]");
+    var status = document.querySelector("[data-search-status]");
+    var normalise = function (text) { return text.normalize("NFKC").toLowerCase().replace(/\s+/g, ""); };
+    var filter = function () {
+      var wanted = normalise(input.value);
+      var shown = 0;
+      document.querySelectorAll("[data-search-group]").forEach(function (group) {
+        var inGroup = 0;
+        group.querySelectorAll("[data-search]").forEach(function (card) {
+          var match = !wanted || card.dataset.search.indexOf(wanted) !== -1;
+          card.hidden = !match;
+          if (match) { inGroup += 1; }
+        });
+        group.hidden = inGroup === 0;
+        shown += inGroup;
+      });
+      status.textContent = shown ? "" : status.dataset.textNone;
+    };
+    input.addEventListener("input", filter);
+    form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+  }
+
   function printButton() {
     var button = document.querySelector("[data-print]");
     if (!button) { return; }
@@ -74,8 +146,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    dockHeights();
     focusStart();
     idleTimer();
     printButton();
+    errorLinks();
+    shortcuts();
+    liveSearch();
   });
 })();

@@ -1,0 +1,93 @@
+"""The server side of the on-screen keyboard: input methods that turn what a resident
+taps or draws into candidate texts (letters in, characters out; strokes in, characters
+out). Each is one small class registered by name; the page asks `POST /input/NAME`.
+
+A new way in (a Braille keypad, an ID-card reader) is one class here and a layout in
+static/js/keyboard/. No Flask here.
+"""
+import logging
+
+from .handwriting import BadStrokes, HandwritingUnavailable, Recogniser, check_strokes
+from .pinyin import InvalidPinyin, PinyinDictionary
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 50   # nobody pages further through a candidate bar
+
+
+class BadInput(ValueError):
+    """What the page sent cannot be used; `code` is a short reason for the JSON answer."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class InputUnavailable(RuntimeError):
+    """The method's data or library is missing on this kiosk; the keyboard says so."""
+
+
+class PinyinMethod:
+    """Pinyin letters -> Chinese characters and words, ranked by frequency, paged."""
+
+    def __init__(self, dictionary_path):
+        self.path = dictionary_path
+        self._dictionary = None
+
+    @property
+    def available(self):
+        return self.path.is_file()
+
+    def dictionary(self):
+        if self._dictionary is None:
+            if not self.available:
+                raise InputUnavailable(f"no pinyin dictionary at {self.path}")
+            self._dictionary = PinyinDictionary.load(self.path)
+        return self._dictionary
+
+    def initials(self, text):
+        """The pinyin initials of Chinese text (营业执照 -> yyzz), for searching by them."""
+        if not self.available:
+            return ""
+        return "".join(syllable[0] for syllable in self.dictionary().syllables_of(text))
+
+    def candidates(self, payload):
+        """{"letters": "lm", "page": 0, "names": true} -> candidates with letters used up."""
+        letters, page = payload.get("letters"), payload.get("page", 0)
+        if not isinstance(letters, str) or type(page) is not int or not 0 <= page <= MAX_PAGE:
+            raise BadInput("letters_and_page")
+        try:
+            found = self.dictionary().lookup(letters, page=page,
+                                             names=payload.get("names") is True)
+        except InvalidPinyin:
+            raise BadInput("letters") from None
+        return {"letters": found.letters, "page": found.page, "has_more": found.has_more,
+                "candidates": [{"text": candidate.text, "consumed": candidate.consumed}
+                               for candidate in found.candidates]}
+
+
+class HandwritingMethod:
+    """One handwritten character's strokes -> the characters it may be, best first."""
+
+    def __init__(self, model_path):
+        self.recogniser = Recogniser(model_path)
+
+    @property
+    def available(self):
+        return self.recogniser.available
+
+    def candidates(self, payload):
+        """{"width": W, "height": H, "strokes": [[[x, y], ...], ...]} -> 10 characters."""
+        width, height = payload.get("width"), payload.get("height")
+        try:
+            strokes = check_strokes(payload.get("strokes"), width, height)
+            return {"candidates": self.recogniser.recognise(strokes, width, height, limit=10)}
+        except BadStrokes as bad:
+            raise BadInput(bad.code) from None
+        except HandwritingUnavailable as missing:
+            raise InputUnavailable(str(missing)) from None
+
+
+def input_methods(keyboard_settings):
+    """The input methods this kiosk offers, by the name the page asks for."""
+    return {"pinyin": PinyinMethod(keyboard_settings.pinyin_dictionary),
+            "handwriting": HandwritingMethod(keyboard_settings.handwriting_model)}
