@@ -23,6 +23,10 @@ def start_background_work(app):
                          daemon=True).start()
     threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
                      daemon=True).start()
+    # The pinyin dictionary takes a second or two to load: not while a resident types.
+    pinyin = services.input_methods["pinyin"]
+    if pinyin.available:
+        threading.Thread(target=pinyin.dictionary, name="pinyin", daemon=True).start()
 
 
 def deliver_forever(services, passes=None):

@@ -6,6 +6,7 @@ A new way in (a Braille keypad, an ID-card reader) is one class here and a layou
 static/js/keyboard/. No Flask here.
 """
 import logging
+import threading
 
 from .handwriting import BadStrokes, HandwritingUnavailable, Recogniser, check_strokes
 from .pinyin import InvalidPinyin, PinyinDictionary
@@ -32,16 +33,19 @@ class PinyinMethod:
     def __init__(self, dictionary_path):
         self.path = dictionary_path
         self._dictionary = None
+        self._loading = threading.Lock()   # one load, however many residents type at once
 
     @property
     def available(self):
         return self.path.is_file()
 
     def dictionary(self):
-        if self._dictionary is None:
-            if not self.available:
-                raise InputUnavailable(f"no pinyin dictionary at {self.path}")
-            self._dictionary = PinyinDictionary.load(self.path)
+        """The loaded dictionary (loaded at the first call; `make run` does it at start)."""
+        with self._loading:
+            if self._dictionary is None:
+                if not self.available:
+                    raise InputUnavailable(f"no pinyin dictionary at {self.path}")
+                self._dictionary = PinyinDictionary.load(self.path)
         return self._dictionary
 
     def initials(self, text):

@@ -265,13 +265,14 @@ function start(root) {
   // Opening, closing and keeping the field in view.
 
   function updateHeight() {
-    const height = root.hidden ? 0 : root.getBoundingClientRect().height;
+    const height = root.hidden ? 0 : root.offsetHeight;
     document.documentElement.style.setProperty("--keyboard-height", height + "px");
   }
 
   function keepInView() {
     if (!field || root.hidden) { return; }
-    const keyboardTop = root.getBoundingClientRect().top;
+    // From its layout height, not its box: the box is still sliding up (transform).
+    const keyboardTop = window.innerHeight - root.offsetHeight;
     const topDock = document.querySelector(".top-dock");
     const ceiling = topDock ? topDock.getBoundingClientRect().bottom : 0;
     const box = (field.closest(".field, .date-part") || field).getBoundingClientRect();

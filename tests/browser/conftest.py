@@ -37,6 +37,7 @@ def kiosk_server(tmp_path_factory):
                                           "speech.cache_dir": str(folder / "speech-cache"),
                                           "speech.warm_at_start": "no",
                                           "voice.load_at_start": "no"}})
+    app.extensions["kiosk"].input_methods["pinyin"].dictionary()   # as make_run loads it at start
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -85,3 +86,22 @@ def screenshots():
         page.screenshot(path=str(path), full_page=True)
         return path
     return save
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The cost of each touch-only journey, as a table (and in test-artifacts/)."""
+    from test_touch_only import COSTS
+    if not COSTS:
+        return
+    header = ("package", "lang", "orientation", "text", "screens", "taps", "key taps",
+              "characters", "typed fields", "scrolled to")
+    rows = [(c.package, c.language, c.orientation, c.text_size, c.screens, c.taps, c.key_taps,
+             c.characters, c.typed_fields, c.scrolled_to) for c in COSTS]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [" | ".join(str(value).ljust(width) for value, width in zip(row, widths))
+             for row in [header, *rows]]
+    terminalreporter.write_sep("-", "touch-only journeys: what each resident spent")
+    for line in lines:
+        terminalreporter.write_line(line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "touch-journeys.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

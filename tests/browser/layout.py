@@ -73,3 +73,71 @@ def enhanced_contrast_violations(page):
                                                  "values": ["color-contrast-enhanced"]}})
     return [f"axe {violation['id']}: {node['target']}"
             for violation in results.response["violations"] for node in violation["nodes"]]
+
+
+REACH = """
+() => {
+  const inView = (el) => { const b = el.getBoundingClientRect();
+    return b.height > 0 && b.top >= -0.5 && b.bottom <= innerHeight + 0.5; };
+  const primary = document.querySelector('[data-primary-action]:not([hidden])');
+  const bar = document.querySelector('.kiosk-bar');
+  const problems = [];
+  const look = (where) => {
+    if (primary && !inView(primary)) problems.push(`the primary action is out of view ${where}`);
+    if (bar && !inView(bar)) problems.push(`the top bar is out of view ${where}`);
+  };
+  const start = scrollY;
+  scrollTo(0, 0); look('at the top');
+  scrollTo(0, document.documentElement.scrollHeight); look('at the bottom');
+  scrollTo(0, start);
+  return problems;
+}
+"""
+
+KEYBOARD_COVER = """
+(field) => {
+  const keyboard = document.getElementById('touch-keyboard');
+  if (!keyboard || keyboard.hidden) return 'the keyboard did not open';
+  const box = field.getBoundingClientRect(), top = innerHeight - keyboard.offsetHeight;
+  const dock = document.querySelector('.top-dock').getBoundingClientRect().bottom;
+  if (box.bottom > top + 0.5) return `the keyboard covers the field (${box.bottom} > ${top})`;
+  if (box.top < dock - 0.5) return `the field is under the top bar (${box.top} < ${dock})`;
+  return '';
+}
+"""
+
+
+def reach_problems(page):
+    """The primary action and the top bar must be in view, scrolled to the top or bottom."""
+    return page.evaluate(REACH)
+
+
+def keyboard_problems(page, tap=True):
+    """Open the on-screen keyboard on each typed field of the screen; it must never cover
+    the field (nor leave it under the top bar). Returns problems, keyboard left closed."""
+    problems = []
+    for field_id in page.locator("main [data-keyboard]").evaluate_all("(els) => els.map((el) => el.id)"):
+        field = page.locator(f"#{field_id}")
+        if tap:
+            field.tap()
+        else:
+            field.focus()
+        page.locator("#touch-keyboard").wait_for(state="visible")
+        settled(page)
+        problem = page.evaluate(KEYBOARD_COVER, field.element_handle())
+        if problem:
+            problems.append(f"#{field_id}: {problem}")
+    close_keyboard(page)
+    return problems
+
+
+def settled(page):
+    """Wait until the keyboard has slid up and the page has scrolled the field into view."""
+    page.wait_for_function("""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+        () => done(document.getElementById('touch-keyboard').getAnimations().length === 0))))""")
+
+
+def close_keyboard(page):
+    done = page.locator("#touch-keyboard [data-action=done]")
+    if page.locator("#touch-keyboard").is_visible():
+        done.tap()

@@ -4,9 +4,11 @@ import re
 
 from resident import Resident
 
-SCREENS = ["home", "menu", "builder", "add service", "eligibility", "eligibility with errors",
-           "eligibility outcome", "form", "form with errors", "check answers", "timeout dialog",
-           "confirmation", "start over?", "page not found"]
+SCREENS = ["home", "menu", "builder", "add service", "add service, keyboard open",
+           "eligibility", "eligibility with errors", "eligibility outcome", "form",
+           "form with errors", "form, keyboard open", "form, date picker",
+           "form, date picker keypad open", "form, shortcuts", "check answers",
+           "timeout dialog", "confirmation", "start over?", "page not found"]
 
 
 class Visit:
@@ -21,13 +23,36 @@ class Visit:
         return re.search(r'name="csrf_token" value="([^"]+)"', self.page.content()).group(1)
 
     def post(self, url, form):
-        response = self.page.request.post(url, form={"csrf_token": self.token(), **form})
+        response = self.page.request.post(url, form={"csrf_token": self.token(), **form},
+                                          max_redirects=0)
         assert response.status < 500, (url, response.status)
+        return response
 
     def press_continue(self):
         """Submit the step's form with the keyboard (Enter acts at once in every mode)."""
         with self.page.expect_navigation():
-            self.page.locator("#step-form button[type=submit]").last.press("Enter")
+            self.page.locator("button[form=step-form][data-primary-action]").press("Enter")
+
+    def answer_sections(self, answers, until=None):
+        """Post `answers` to each screen of the one form in turn, up to section `until`."""
+        location = self.page.request.get("/form", max_redirects=0).headers.get("location", "")
+        for _ in range(20):
+            if "/form/" not in location or location.endswith(f"/form/{until}"):
+                return location
+            location = self.post(location, answers).headers.get("location", "")
+        raise AssertionError("the form never ended")
+
+
+def open_keyboard(page, field_id):
+    """Tap a field so the on-screen keyboard comes up (as a resident would)."""
+    page.locator(f"#{field_id}").tap()
+    page.locator("#touch-keyboard").wait_for(state="visible")
+    page.wait_for_timeout(150)
+
+
+def close_keyboard(page):
+    if page.locator("#touch-keyboard").is_visible():
+        page.locator("#touch-keyboard [data-action=done]").tap()
 
 
 def walk(page, app, language, modes, on_screen):
@@ -48,6 +73,9 @@ def walk(page, app, language, modes, on_screen):
     visit.post("/packages", {"package": "have_baby"})
     screen("builder", "/builder")
     screen("add service", "/builder/add")
+    open_keyboard(page, "service-query")
+    screen("add service, keyboard open")
+    close_keyboard(page)
     screen("eligibility", "/eligibility")
     visit.press_continue()
     screen("eligibility with errors")
@@ -58,10 +86,21 @@ def walk(page, app, language, modes, on_screen):
     screen("form", "/form")
     visit.press_continue()
     screen("form with errors")
+    open_keyboard(page, "applicant_name")
+    screen("form, keyboard open")
+    close_keyboard(page)
     fields = visit.catalogue.form_fields(
         [key for key in chosen if key != "hukou_birth_registration"])
     ids = {}
-    visit.post("/form", {field.key: visit.resident.answer_for(field, ids) for field in fields})
+    typed = {field.key: visit.resident.answer_for(field, ids) for field in fields}
+    typed.update({"child_birth_date-year": "2026", "child_birth_date-month": "1",
+                  "child_birth_date-day": "15"})
+    screen("form, date picker", visit.answer_sections(typed, until="child"))
+    open_keyboard(page, "child_birth_date")
+    screen("form, date picker keypad open")
+    close_keyboard(page)
+    screen("form, shortcuts", visit.answer_sections(typed, until="parents"))
+    visit.answer_sections(typed)
     screen("check answers", "/check")
     page.evaluate("document.getElementById('timeout-dialog').showModal()")
     screen("timeout dialog")

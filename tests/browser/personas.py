@@ -1,0 +1,96 @@
+"""Three residents and how each answers the one form by touch.
+
+Li Ming (中文) holds a mainland ID (one ending in X), types Chinese by pinyin and writes a
+character by hand; Jane Smith (English) and 김민수 (한국어) are foreign residents with
+passports, so the kiosk asks them the birth date and sex a mainland ID would have told.
+Each answer says how it is typed: ("keys", text) on the keyboard's own keys (capitals
+with Shift), ("pinyin", [(letters, characters), ...]), ("hangul", text), ("write", char)
+on the handwriting pad, ("layout", name) to switch the keyboard's layout.
+"""
+from dataclasses import dataclass, field
+
+ZH_ID_WITH_X = "51010719650301105X"
+
+
+@dataclass
+class Persona:
+    language: str
+    id_type: str
+    id_number: str
+    phone: str
+    # By field key first, then by field type: a list of typing steps.
+    answers: dict
+    by_type: dict
+    shortcuts: set = field(default_factory=set)
+    birth_year: str = "1980"
+
+    def steps(self, form_field):
+        return self.answers.get(form_field.key) or self.by_type[form_field.type]
+
+
+LI_MING = Persona(
+    language="zh", id_type="cn_resident", id_number=ZH_ID_WITH_X, phone="13812345678",
+    answers={
+        "applicant_name": [("pinyin", [("li", "李"), ("ming", "明")])],
+        "child_name": [("pinyin", [("li", "李"), ("xiao", "小"), ("hong", "红")])],
+        # The father's surname is written by hand, his given name typed by pinyin.
+        "father_name": [("layout", "手写"), ("write", "王"), ("layout", "拼音"),
+                        ("pinyin", [("gang", "刚")])],
+        "employer_name": [("pinyin", [("chengdu", "成都"), ("gongsi", "公司")])],
+        "birth_hospital": [("pinyin", [("renmin", "人民"), ("yiyuan", "医院")])],
+        "business_name": [("pinyin", [("xingfu", "幸福"), ("mianguan", "面馆")])],
+        "signboard_text": [("pinyin", [("xingfu", "幸福"), ("mianguan", "面馆")])],
+        "signboard_size": [("keys", "3"), ("pinyin", [("mi", "米")])],
+        "credit_code": [("layout", "ABC"), ("keys", "91510107MA6C5F7K3Q")],
+        "bank_account_number": [("keys", "6222020200012345678")],
+        "new_business_scope": [("pinyin", [("canyin", "餐饮"), ("fuwu", "服务")])],
+    },
+    by_type={
+        "name": [("pinyin", [("zhang", "张"), ("ming", "明")])],
+        "text": [("pinyin", [("xingfu", "幸福")])],
+        "address": [("pinyin", [("renmin", "人民"), ("lu", "路")]), ("keys", "8"),
+                    ("pinyin", [("hao", "号")])],
+    },
+    shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"})
+
+JANE_SMITH = Persona(
+    language="en", id_type="passport", id_number="E12345678", phone="+447911123456",
+    answers={
+        "applicant_name": [("keys", "Jane Smith")],
+        "child_name": [("keys", "Amy Smith")],
+        "father_name": [("keys", "Tom Smith")],
+        "credit_code": [("keys", "91510107MA6C5F7K3Q")],
+        "bank_account_number": [("keys", "6222020200012345678")],
+        "signboard_size": [("keys", "3m x 1m")],
+    },
+    by_type={
+        "name": [("keys", "Sam Smith")],
+        "text": [("keys", "Happy Noodles")],
+        "address": [("keys", "8 Renmin Road")],
+    },
+    shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"})
+
+KIM_MINSU = Persona(
+    language="ko", id_type="passport", id_number="M12345678", phone="+821012345678",
+    answers={
+        "applicant_name": [("hangul", "김민수")],
+        "child_name": [("hangul", "김하나")],
+        "mother_name": [("hangul", "이영희")],
+        "credit_code": [("layout", "ABC"), ("keys", "91510107MA6C5F7K3Q")],
+        "bank_account_number": [("keys", "6222020200012345678")],
+        "signboard_size": [("keys", "3"), ("hangul", "미터")],
+    },
+    by_type={
+        "name": [("hangul", "박지성")],
+        "text": [("hangul", "행복식당")],
+        "address": [("hangul", "런민로"), ("keys", " 8")],
+    },
+    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"})
+
+PERSONAS = {"zh": LI_MING, "en": JANE_SMITH, "ko": KIM_MINSU}
+
+# Typed answers the kiosk checks, the same for everyone.
+FIXED = {
+    "email": [("keys", "li.ming@example.com")],
+    "number": [("keys", "60")],
+}
