@@ -1,0 +1,1 @@
+"""The ways in and out beside touch: keyboards, pinyin, handwriting."""
