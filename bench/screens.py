@@ -1,6 +1,7 @@
 """How long the kiosk's server takes for each screen of a resident's journey.
 
-Runs whole journeys (open a shop: menu, builder, form, check, submit, confirmation)
+Runs whole journeys (open a shop: menu, builder, the form's sections, check, submit,
+confirmation)
 through the WSGI app on a temporary SQLite database, and prints the median, 95th
 percentile and slowest time per step, plus start-up and catalogue load times.
 
@@ -44,9 +45,13 @@ def journey(client, timings):
     timed("add service page", "get", "/builder/add")
     timed("drop a service", "post", "/builder",
           {"csrf_token": token, "item": "outdoor_signboard", "include": "no"})
-    timed("form", "get", "/form")
-    response = timed("post form", "post", "/form", {"csrf_token": token, **ANSWERS})
-    assert response.location == "/check", response.get_data(as_text=True)[:2000]
+    location = timed("form", "get", "/form").location
+    while location.startswith("/form/"):   # one section of the one form per screen
+        timed("form section", "get", location)
+        response = timed("post section", "post", location, {"csrf_token": token, **ANSWERS})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        location = response.location
+    assert location == "/check", location
     timed("check", "get", "/check")
     timed("submit", "post", "/submit", {"csrf_token": token})
     page = timed("confirmation", "get", "/done")
@@ -79,7 +84,7 @@ def main(journeys=200):
         median = statistics.median(values)
         total += median
         print(f"{step:<18}{median:>8.1f}{values[int(len(values) * 0.95) - 1]:>8.1f}{values[-1]:>8.1f}")
-    print(f"{'whole journey':<18}{total:>8.1f}")
+    print(f"{'whole journey':<18}{total:>8.1f}  (the form's sections counted once each)")
 
 
 if __name__ == "__main__":

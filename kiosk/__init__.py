@@ -23,6 +23,7 @@ from .staff import Staff
 from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
+from .service_search import ServiceFinder
 from .views import (backoffice, input, journey, packages, preferences, signs, speech, status,
                     studio, voice)
 
@@ -44,6 +45,7 @@ class Services:
     handoff_secret: str
     wake_outbox: threading.Event
     input_methods: dict
+    service_finder: ServiceFinder
 
 
 def create_app(test_config=None):
@@ -69,10 +71,12 @@ def create_app(test_config=None):
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
     outbox = Outbox(store, catalogue, _target(settings, back_office, secret),
                     settings.handoff.retry_hours)
+    keyboards = input_methods(settings.keyboard)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
-        back_office, outbox, secret, threading.Event(), input_methods(settings.keyboard))
+        back_office, outbox, secret, threading.Event(), keyboards,
+        ServiceFinder(catalogue, keyboards["pinyin"].initials))
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
 

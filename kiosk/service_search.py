@@ -33,15 +33,30 @@ def search_terms(item, language, initials=None):
     return "|".join(terms)
 
 
-def find_services(catalogue, language, query="", topic=None, initials=None):
-    """[(category, [items])] of the services matching `query` within `topic` (None: all)."""
-    wanted = normalise(query)[:MAX_QUERY]
-    groups = []
-    for category, items in catalogue.items_by_category():
-        if topic and category.key != topic:
-            continue
-        found = [item for item in items
-                 if not wanted or wanted in search_terms(item, language, initials)]
-        if found:
-            groups.append((category, found))
-    return groups
+class ServiceFinder:
+    """Finds services by topic and typed name; each service's terms are worked out once
+    per language (the catalogue does not change while the kiosk runs)."""
+
+    def __init__(self, catalogue, initials=None):
+        self.catalogue = catalogue
+        self.initials = initials
+        self._terms = {}
+
+    def terms(self, item, language):
+        key = (item.key, language)
+        if key not in self._terms:
+            self._terms[key] = search_terms(item, language, self.initials)
+        return self._terms[key]
+
+    def find(self, language, query="", topic=None):
+        """[(category, [items])] of the services matching `query` within `topic` (None: all)."""
+        wanted = normalise(query)[:MAX_QUERY]
+        groups = []
+        for category, items in self.catalogue.items_by_category():
+            if topic and category.key != topic:
+                continue
+            found = [item for item in items
+                     if not wanted or wanted in self.terms(item, language)]
+            if found:
+                groups.append((category, found))
+        return groups

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from .. import flow
 from ..catalogue import CUSTOM_PACKAGE
 from ..i18n import current_language
-from ..service_search import MAX_QUERY, find_services, search_terms
+from ..service_search import MAX_QUERY
 from ..web import returning_to_check, services, state
 
 bp = Blueprint("packages", __name__)
@@ -75,12 +75,12 @@ def add_service():
     topic = topic if topic in catalogue.categories else None
     query = request.args.get("q", "")[:MAX_QUERY]
     language = current_language()
-    initials = services().input_methods["pinyin"].initials
+    finder = services().service_finder
     return render_template("screens/add_service.html",
-                           groups=find_services(catalogue, language, query, topic, initials),
+                           groups=finder.find(language, query, topic),
                            topics=[category for category, _items in catalogue.items_by_category()],
                            topic=topic, query=query,
-                           search_terms=lambda item: search_terms(item, language, initials),
+                           search_terms=lambda item: finder.terms(item, language),
                            chosen=chosen,
                            announce=state().pop("announce", None),
                            required=[key for key in chosen
