@@ -19,6 +19,9 @@ need fonts-noto-cjk sh -c 'fc-list | grep -qi "Noto Sans CJK"'
 need espeak-ng sh -c 'ldconfig -p | grep -q libespeak-ng.so.1'
 # Sign-language clips: ffprobe checks what the studio receives; ffmpeg makes sample cards.
 need ffmpeg command -v ffprobe
+# Handwriting input (手写): the Zinnia recogniser and its Simplified Chinese model.
+need libzinnia0 sh -c 'ldconfig -p | grep -q libzinnia.so.0'
+need tegaki-zinnia-simplified-chinese test -f /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
 fi

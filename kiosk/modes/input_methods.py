@@ -8,7 +8,7 @@ static/js/keyboard/. No Flask here.
 import logging
 import threading
 
-from .handwriting import BadStrokes, HandwritingUnavailable, Recogniser, check_strokes
+from .handwriting import BadStrokes, HandwritingUnavailable, Recogniser
 from .pinyin import InvalidPinyin, PinyinDictionary
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,9 @@ class HandwritingMethod:
 
     def candidates(self, payload):
         """{"width": W, "height": H, "strokes": [[[x, y], ...], ...]} -> 10 characters."""
-        width, height = payload.get("width"), payload.get("height")
-        try:
-            strokes = check_strokes(payload.get("strokes"), width, height)
-            return {"candidates": self.recogniser.recognise(strokes, width, height, limit=10)}
+        try:   # recognise() checks the strokes and the box before Zinnia sees them
+            return {"candidates": self.recogniser.recognise(
+                payload.get("strokes"), payload.get("width"), payload.get("height"), limit=10)}
         except BadStrokes as bad:
             raise BadInput(bad.code) from None
         except HandwritingUnavailable as missing:

@@ -264,9 +264,12 @@ function start(root) {
 
   // Opening, closing and keeping the field in view.
 
+  // The keyboard's height changes with its layout and the candidate bar: the page keeps
+  // room for it, and the field stays in view above it.
   function updateHeight() {
     const height = root.hidden ? 0 : root.offsetHeight;
     document.documentElement.style.setProperty("--keyboard-height", height + "px");
+    if (height) { requestAnimationFrame(keepInView); }
   }
 
   function keepInView() {
@@ -292,7 +295,6 @@ function start(root) {
     document.body.classList.add("keyboard-open");
     render();
     updateHeight();
-    requestAnimationFrame(keepInView);
   }
 
   function close(readBack) {
