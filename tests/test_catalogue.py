@@ -118,6 +118,23 @@ def broken(edit):
      'form field "applicant_id_number": field "id_type_field" must name a field of type id_type'),
     (lambda d: d["packages"].update({"Bad Key": d["packages"]["retire"]}),
      "[packages] key 'Bad Key' must be lower-case"),
+    (lambda d: d["fields"]["applicant_birth_date"].update(derive={"from": "applicant_name",
+                                                                  "part": "birth_date"}),
+     'form field "applicant_birth_date": field "derive" must name a field of type id_number'),
+    (lambda d: d["fields"]["applicant_birth_date"].update(derive={"from": "applicant_id_number",
+                                                                  "part": "shoe_size"}),
+     'form field "applicant_birth_date": field "derive" must be'),
+    (lambda d: d["fields"]["applicant_sex"].update(derive={"from": "applicant_id_number",
+                                                           "part": "birth_date"}),
+     'field "derive" gives a birth date, so the field must be a date'),
+    (lambda d: d["shortcuts"]["applicant_is_mother"]["copy"].update(mother_name="no_such_field"),
+     "shortcut \"applicant_is_mother\": field \"copy\" names 'no_such_field'"),
+    (lambda d: d["shortcuts"]["applicant_is_mother"]["copy"].update(mother_name="applicant_phone"),
+     'copies \'applicant_phone\' into \'mother_name\', a field of another type'),
+    (lambda d: d["items"]["pension_claim"].update(aliases={"fr": ["retraite"]}),
+     'item "pension_claim": field "aliases" has an unknown language: fr'),
+    (lambda d: d["items"]["pension_claim"].update(aliases={"zh": "退休"}),
+     'item "pension_claim": field "aliases" must list the zh names as texts'),
 ])
 def test_a_broken_catalogue_names_the_entry_and_field(edit, message):
     with pytest.raises(CatalogueError) as raised:
@@ -134,3 +151,13 @@ def test_a_catalogue_that_is_not_toml_says_so(tmp_path):
 def test_a_missing_catalogue_says_so(tmp_path):
     with pytest.raises(CatalogueError, match="does not exist"):
         load_catalogue(tmp_path / "nowhere.toml")
+
+
+def test_every_service_has_everyday_names_to_be_found_by(shipped):
+    for item in shipped.items.values():
+        assert set(item.aliases) == {"zh", "en", "ko"}, item.key
+
+
+def test_a_birth_date_and_sex_are_derived_only_from_a_mainland_id(shipped):
+    assert shipped.fields["applicant_birth_date"].derive == ("applicant_id_number", "birth_date")
+    assert shipped.fields["applicant_sex"].derive == ("applicant_id_number", "sex")

@@ -140,3 +140,103 @@ def test_the_submission_record_carries_titles_for_resident_and_clerk(catalogue):
     assert record["answers"]["applicant_id_number"] == "M12345678"
     assert record["modes"] == ["large_text"]
     assert record["documents"] == ["id_card"]
+
+
+# The one form, a section per screen; what the kiosk derives and copies.
+
+@pytest.fixture(scope="module")
+def shipped():
+    from kiosk.settings import DEFAULT_CONFIG, load_settings
+    return load_catalogue(load_settings(DEFAULT_CONFIG).catalogue_path)
+
+
+def social_security_card(shipped, id_type, id_number):
+    state = {}
+    flow.start_package(state, shipped, "social_security_card")
+    flow.record_answers(state, shipped, {"applicant_name": "李明", "applicant_id_type": id_type,
+                                         "applicant_id_number": id_number}, TODAY,
+                        fields=flow.section_fields(state, shipped, "applicant"))
+    return state
+
+
+def test_a_mainland_id_tells_the_birth_date_and_sex_so_they_are_not_asked(shipped):
+    state = social_security_card(shipped, "cn_resident", "11010519491231002X")
+    assert flow.derived_answers(state, shipped) == {"applicant_birth_date": "1949-12-31",
+                                                    "applicant_sex": "female"}
+    assert "personal" not in [section.key for section, _ in flow.form_sections(state, shipped)]
+    assert flow.all_answers(state, shipped)["applicant_sex"] == "female"
+
+
+def test_a_passport_holder_is_asked_the_birth_date_and_sex(shipped):
+    state = social_security_card(shipped, "passport", "E12345678")
+    assert flow.derived_answers(state, shipped) == {}
+    personal = flow.section_fields(state, shipped, "personal")
+    assert [f.key for f in personal] == ["applicant_birth_date", "applicant_sex"]
+
+
+def test_a_wrong_mainland_id_derives_nothing(shipped):
+    state = social_security_card(shipped, "cn_resident", "110105194912310021")
+    assert flow.derived_answers(state, shipped) == {}
+
+
+def test_the_submission_carries_what_the_kiosk_derived(shipped):
+    state = social_security_card(shipped, "cn_resident", "11010519491231002X")
+    record = flow.submission_record(state, shipped)
+    assert record["answers"]["applicant_birth_date"] == "1949-12-31"
+
+
+def test_a_shortcut_copies_answers_already_given(shipped):
+    state = {"answers": {"applicant_name": "王芳", "applicant_id_type": "cn_resident",
+                         "applicant_id_number": "11010519491231002X"}}
+    flow.start_package(state, shipped, "have_baby")
+    posted = flow.with_shortcuts(state, shipped, {"mother_name": "", "father_name": "王刚"},
+                                 ["applicant_is_mother"])
+    assert posted["mother_name"] == "王芳"
+    assert posted["mother_id_number"] == "11010519491231002X"
+    assert posted["father_name"] == "王刚"
+
+
+def test_an_unknown_shortcut_is_a_bad_request(shipped):
+    with pytest.raises(BadRequest):
+        flow.with_shortcuts({}, shipped, {}, ["make_me_rich"])
+
+
+def test_shortcuts_are_offered_only_when_their_answers_are_known(shipped):
+    state = {"answers": {}}
+    flow.start_package(state, shipped, "have_baby")
+    parents = [shipped.fields[key] for key in ("mother_name", "father_name")]
+    assert flow.shortcuts_for(state, shipped, parents) == []
+    state["answers"] = {"applicant_name": "王芳", "applicant_id_type": "cn_resident",
+                        "applicant_id_number": "11010519491231002X"}
+    offered = [shortcut.key for shortcut in flow.shortcuts_for(state, shipped, parents)]
+    assert offered == ["applicant_is_mother", "applicant_is_father"]
+
+
+@pytest.mark.parametrize("posted, kept", [
+    ({"d-year": "1965", "d-month": "3", "d-day": "1"}, "1965-03-01"),
+    ({"d-year": "", "d-month": "", "d-day": ""}, ""),
+    ({"d-year": "19a5", "d-month": "3", "d-day": "1"}, "19a5-3-1"),
+    ({"d": "2020-01-02"}, "2020-01-02"),
+    ({}, None),
+])
+def test_a_date_comes_from_the_pickers_three_parts(posted, kept):
+    from kiosk.catalogue import FormField, Text
+    date = FormField("d", "s", 1, "date", Text(zh="日", en="D", ko="일"), None, True, 10)
+    assert flow.posted_value(date, posted) == kept
+
+
+def test_a_kept_date_goes_back_into_the_pickers_parts():
+    assert flow.date_parts("1965-03-01") == {"year": "1965", "month": "3", "day": "1"}
+    assert flow.date_parts("rubbish") == {"year": "", "month": "", "day": ""}
+
+
+def test_a_wrong_date_from_the_picker_is_an_error_and_is_kept(catalogue):
+    state = {}
+    flow.start_package(state, catalogue, "open_shop")
+    flow.set_item(state, catalogue, "seal", True)
+    fields = [catalogue.fields["opening_date"]]
+    errors = flow.record_answers(state, catalogue, {"opening_date-year": "2027",
+                                                    "opening_date-month": "2",
+                                                    "opening_date-day": "30"}, TODAY, fields=fields)
+    assert errors == {"opening_date": "date"}
+    assert state["answers"]["opening_date"] == "2027-02-30"

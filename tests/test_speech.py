@@ -290,3 +290,39 @@ def test_dictated_digits_are_read_back_one_by_one(speaking_app, digits, status):
     if status == 200:
         assert response.headers["Cache-Control"] == "no-store"
         assert wav_duration(response.get_data()) > len(digits) * 0.2
+
+
+def test_a_tapped_key_or_candidate_is_echoed_without_caching_or_logging(speaking_app, caplog):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    cache = speaking_app.extensions["kiosk"].speech.cache.folder
+    before = set(cache.iterdir()) if cache.exists() else set()
+    response = client.post("/speech/echo", data={"csrf_token": token, "text": "李明"})
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert wav_duration(response.get_data()) > 0.3
+    assert (set(cache.iterdir()) if cache.exists() else set()) == before
+    assert "李明" not in caplog.text
+
+
+def test_a_field_read_back_when_the_keyboard_closes_is_spelled_out(speaking_app):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    spelled = client.post("/speech/echo", data={"csrf_token": token, "text": "13812345678",
+                                                "spell": "yes"})
+    whole = client.post("/speech/echo", data={"csrf_token": token, "text": "13812345678"})
+    assert wav_duration(spelled.get_data()) > 11 * 0.2
+    assert spelled.status_code == whole.status_code == 200
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 201, "\u0000\u0007"])
+def test_an_echo_of_nothing_or_too_much_is_a_clear_json_error(speaking_app, text):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    response = client.post("/speech/echo", data={"csrf_token": token, "text": text})
+    assert response.status_code == 400 and response.is_json
+
+
+def test_an_echo_needs_the_security_token(speaking_app):
+    response = speaking_app.test_client().post("/speech/echo", data={"text": "a"})
+    assert response.status_code == 400 and response.is_json

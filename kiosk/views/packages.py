@@ -5,6 +5,7 @@ from .. import flow
 from ..catalogue import CUSTOM_PACKAGE
 from ..i18n import current_language
 from ..service_search import MAX_QUERY
+from ..validators import printable
 from ..web import returning_to_check, services, state
 
 bp = Blueprint("packages", __name__)
@@ -60,7 +61,7 @@ def change_item():
     back_to = "packages.add_service" if request.form.get("page") == "add" else "packages.builder"
     extra = {"from": "check"} if returning_to_check(request.form) else {}
     if back_to == "packages.add_service":   # the resident's search and topic stay
-        extra.update({key: request.form[key][:MAX_QUERY] for key in ("topic", "q")
+        extra.update({key: printable(request.form[key])[:MAX_QUERY] for key in ("topic", "q")
                       if request.form.get(key)})
     return redirect(url_for(back_to, **extra, _anchor=f"item-{item_key}"))
 
@@ -73,7 +74,7 @@ def add_service():
     chosen = flow.chosen_items(state())
     topic = request.args.get("topic")
     topic = topic if topic in catalogue.categories else None
-    query = request.args.get("q", "")[:MAX_QUERY]
+    query = printable(request.args.get("q", ""))[:MAX_QUERY].strip()
     language = current_language()
     finder = services().service_finder
     return render_template("screens/add_service.html",
