@@ -148,6 +148,9 @@ class Visit:
             value = self.persona.id_type if kind == "id_type" else form_field.options[0].value
             target = form_field.key if value == self._first_value(form_field) else f"{form_field.key}-{value}"
             self.finger.tap(self.page.locator(f'label[for="{target}"]'))
+            if not self.page.locator(f"#{target}").is_checked():
+                # Read aloud on: the first tap said the option, the second chooses it.
+                self.finger.tap(self.page.locator(f'label[for="{target}"]'))
         elif kind == "date":
             self.pick_date(form_field)
         else:

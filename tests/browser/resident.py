@@ -1,4 +1,5 @@
-"""A resident at the kiosk: taps, types and reads, in whatever language the screen is in.
+"""A resident at the kiosk: taps and reads, in whatever language the screen is in (typing
+is tests/browser/touch.py's, on the kiosk's own keyboard).
 
 Button and link texts are looked up through the kiosk's own translations, so these
 steps check that each screen really speaks the chosen language.
@@ -20,12 +21,6 @@ def resident_id(birth="19650301", region="510107", sequence="123"):
     """A mainland resident ID with a correct GB 11643 check character."""
     first17 = region + birth + sequence
     return first17 + gb11643_check_character(first17)
-
-
-def wrong_check_digit(id_number):
-    """The same ID with its last character changed: a typo the kiosk must catch."""
-    last = "0" if id_number[-1] != "0" else "1"
-    return id_number[:-1] + last
 
 
 class Resident:
@@ -103,18 +98,6 @@ class Resident:
         if kind == "choice":
             return form_field.options[0].value
         raise AssertionError(f"no sample answer for {kind}")
-
-    def fill_form(self, fields, ids, override=None):
-        """Type or tap an answer for every field on the form."""
-        override = override or {}
-        for form_field in fields:
-            value = override.get(form_field.key, self.answer_for(form_field, ids))
-            if form_field.type in ("choice", "id_type"):
-                self.page.locator(
-                    f'input[name="{form_field.key}"][value="{value}"]').tap()
-            else:
-                self.page.locator(f"#{form_field.key}").fill(value)
-        return ids
 
     def answer_eligibility(self, chosen_items, answers=None):
         """Answer each yes/no question: as given, else the answer that keeps the service."""

@@ -3,25 +3,21 @@ import pytest
 from playwright.sync_api import expect
 
 from layout import axe_violations
-from resident import Resident, reference_on
+from journey import Visit
+from resident import Resident
 
 pytestmark = pytest.mark.browser
 
 
 def make_an_application(page, app):
-    """A resident applies for the social security card package by touch."""
-    resident = Resident(page, app, "zh")
-    resident.tap_link(resident.words("Start"))
-    resident.tap_button(resident.local(resident.catalogue.packages["social_security_card"].title))
-    resident.tap_link(resident.words("Continue"))
-    chosen = ["social_security_card_apply"]
-    if page.url.endswith("/eligibility"):
-        resident.answer_eligibility(chosen)
-        resident.tap_button(resident.words("Continue"))
-    resident.fill_form(resident.catalogue.form_fields(chosen), {})
-    resident.tap_button(resident.words("Continue"))
-    resident.tap_button(resident.words("Send my application"))
-    return reference_on(page)
+    """A resident applies for the social security card package, by touch alone."""
+    visit = Visit(page, app, "zh")
+    visit.start("default")
+    chosen = visit.choose_package("social_security_card")
+    visit.continue_from_builder()
+    visit.answer_eligibility(chosen)
+    visit.fill_whole_form()
+    return visit.send()
 
 
 def test_a_clerk_finds_the_application_changes_its_status_and_exports(browser, kiosk_server,

@@ -3,7 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from journey import Visit
 from resident import Resident
+from touch import forbid_keyboard
 
 pytestmark = pytest.mark.browser
 
@@ -100,50 +102,60 @@ def test_large_text_speaks_slower(kiosk_page, kiosk_server):
     expect_speaking(page, "/speech/zh/slow/screen.home.wav")
 
 
-def test_errors_are_spoken_and_answers_read_back(kiosk_page, kiosk_server):
-    app, _ = kiosk_server
-    page = kiosk_page
-    resident = Resident(page, app, "zh")
-    resident.choose_language("en")
-    resident.tap_link(resident.words("Start"))
-    resident.tap_button(resident.local(resident.catalogue.packages["social_security_card"].title))
-    resident.tap_link(resident.words("Continue"))
-    if page.url.endswith("/eligibility"):
-        resident.answer_eligibility(["social_security_card_apply"])
-        resident.tap_button(resident.words("Continue"))
-    page.locator("#applicant_name").fill("Jane Smith")
-    # Read aloud is on every screen; turning it on keeps what was typed.
-    resident.tap_button(resident.words("Read aloud"))
-    expect(page.locator("#applicant_name")).to_have_value("Jane Smith")
-    expect_speaking(page, "/speech/en/normal/screen.form.wav")
-
-    continue_button = page.get_by_role("button", name=resident.words("Continue"), exact=True)
-    explore_then_choose(page, continue_button, "control.continue")
-    expect_speaking(page, "screen.form_errors")
-    page.wait_for_function("() => document.getElementById('speech-audio').currentSrc"
-                           ".includes('/speech/en/normal/error.')", timeout=20_000)
-
-    fields = resident.catalogue.form_fields(["social_security_card_apply"])
-    resident.tap = lambda role, name, navigates=True: double_tap(page, role, name, navigates)
-    for form_field in fields:
-        if form_field.type in ("choice", "id_type"):
-            value = resident.answer_for(form_field, {})
-            radio = page.locator(f'input[name="{form_field.key}"][value="{value}"]')
-            radio.tap()
-            radio.tap()
-            expect(radio).to_be_checked()
-        else:
-            page.locator(f"#{form_field.key}").fill(resident.answer_for(form_field, {}))
-    resident.tap_button(resident.words("Continue"))
-    resident.expect_heading(resident.words("Check your answers"))
-    page.get_by_role("button", name=resident.words("Read back") + " " + resident.local(
-        resident.catalogue.fields["applicant_name"].label)).tap()
+def wait_for_private_speech(page, what):
+    """Wait until the speech audio plays a blob: a key echo or a read-back made just now."""
     try:
         page.wait_for_function("() => { const a = document.getElementById('speech-audio');"
                                " return a.currentSrc.startsWith('blob:') && a.dataset.state === 'playing'; }",
                                timeout=10_000)
     except Exception:
-        raise AssertionError(f"read back did not play: {audio_state(page)}") from None
+        raise AssertionError(f"{what} did not play: {audio_state(page)}") from None
+
+
+def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_server, monkeypatch):
+    app, _ = kiosk_server
+    page = kiosk_page
+    forbid_keyboard(monkeypatch)
+    visit = Visit(page, app, "en")
+    visit.start("default")
+    chosen = visit.choose_package("social_security_card")
+    visit.continue_from_builder()
+    visit.answer_eligibility(chosen)
+    visit.finger.open("applicant_name")
+    visit.finger.type_keys("Jane")
+    # Read aloud is on every screen; turning it on keeps what was typed.
+    visit.close_keyboard()
+    visit.finger.tap(page.locator(".kiosk-bar").get_by_role(
+        "button", name=visit.words("Read aloud"), exact=True), navigates=True)
+    expect(page.locator("#applicant_name")).to_have_value("Jane")
+    expect_speaking(page, "/speech/en/normal/screen.form.wav")
+    visit.finger.explore_first = True
+
+    # Each key is said as it is tapped; the field is read back when the keyboard closes.
+    visit.finger.open("applicant_name")
+    page.evaluate("document.getElementById('speech-audio').dataset.state = ''")
+    visit.finger.type_keys(" S")
+    wait_for_private_speech(page, "the key echo")
+    visit.finger.type_keys("mith")
+    page.evaluate("document.getElementById('speech-audio').dataset.state = ''")
+    visit.finger.key(visit.words("Done"))
+    wait_for_private_speech(page, "the read-back of the field")
+    expect(page.locator("#applicant_name")).to_have_value("Jane Smith")
+
+    continue_button = page.locator(".bottom-dock").get_by_role(
+        "button", name=visit.words("Continue"), exact=True)
+    page.locator("#applicant_name").evaluate("(field) => { field.value = ''; }")
+    explore_then_choose(page, continue_button, "control.continue")
+    expect_speaking(page, "screen.form_errors")
+    page.wait_for_function("() => document.getElementById('speech-audio').currentSrc"
+                           ".includes('/speech/en/normal/error.')", timeout=20_000)
+
+    visit.fill_whole_form()
+    resident = visit.resident
+    resident.expect_heading(resident.words("Check your answers"))
+    page.get_by_role("button", name=resident.words("Read back") + " " + resident.local(
+        resident.catalogue.fields["applicant_name"].label)).tap()
+    wait_for_private_speech(page, "read back")
 
 
 def double_tap(page, role, name, navigates):

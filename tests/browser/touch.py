@@ -60,6 +60,8 @@ class Finger:
         self.key_taps = 0
         self.scrolled_to = 0
         self.characters = 0
+        # With read aloud on, a first tap on a button or link says it and a second chooses.
+        self.explore_first = False
 
     # The screen.
 
@@ -77,6 +79,9 @@ class Finger:
         if not self._in_view(target):
             self.scrolled_to += 1
         self.taps += 1
+        if navigates and self.explore_first:
+            target.tap()
+            self.taps += 1
         if navigates:
             with self.page.expect_navigation():
                 target.tap()
