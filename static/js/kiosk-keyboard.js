@@ -30,14 +30,17 @@ function start(root) {
   let composing = false;     // a Hangul syllable is being built
   let padCandidates = [];
   let padFailed = false;
-  const pinyin = new PinyinComposer(inputUrl("pinyin"), csrf, renderCandidates);
+  // While the kiosk works out candidates, the bar says so (aria-busy): the choices
+  // shown may still change.
+  const busy = (waiting) => bar.setAttribute("aria-busy", String(waiting));
+  const pinyin = new PinyinComposer(inputUrl("pinyin"), csrf, renderCandidates, busy);
   const pad = new HandwritingPad({ pad: texts.textPad, undoStroke: texts.textUndoStroke,
                                    clearPad: texts.textClearPad },
                                  inputUrl("handwriting"), csrf, (candidates, failed) => {
                                    padCandidates = candidates;
                                    padFailed = failed;
                                    renderCandidates();
-                                 });
+                                 }, busy);
 
   // Which layout, and whether letters go through pinyin or Hangul composition.
   function mode() {
@@ -288,7 +291,7 @@ function start(root) {
   }
 
   function open(target) {
-    if (field !== target) { pinyin.clear(); pad.clear(); composing = false; shifted = false; }
+    if (field !== target) { pinyin.clear(); composing = false; shifted = false; }
     field = target;
     if (field.dataset.datePart !== undefined || field.closest("[data-date-part]")) { field.select(); }
     root.hidden = false;
@@ -346,7 +349,10 @@ function start(root) {
     const name = keyName(key);
     if (key.dataset.text !== undefined) { typeText(key.dataset.text); say(name); }
     else { act(key.dataset.action); if (key.dataset.action !== "done") { say(name); } }
-    if (document.activeElement !== field && !root.contains(document.activeElement)) { field.focus(); }
+    // A key tapped with a switch or the Tab key took the focus: give it back to the field.
+    if (!root.hidden && document.activeElement !== field && !root.contains(document.activeElement)) {
+      field.focus();
+    }
   });
   window.addEventListener("resize", () => { updateHeight(); keepInView(); });
 }

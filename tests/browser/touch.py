@@ -151,6 +151,7 @@ class Finger:
     def choose(self, wanted, pages=6):
         bar = self.page.locator("[data-keyboard-candidates]")
         for _ in range(pages):
+            expect(bar).not_to_have_attribute("aria-busy", "true")   # as a resident waits
             candidate = bar.get_by_role("button", name=wanted, exact=True)
             try:
                 expect(candidate.first).to_be_visible(timeout=3000)
@@ -167,20 +168,24 @@ class Finger:
         raise AssertionError(f"{wanted!r} is not among the candidates")
 
     def write(self, character):
-        """Write one character on the handwriting pad with a finger (touch events), stroke
-        by stroke from Make Me a Hanzi's stroke medians, then choose it among the guesses."""
+        """Write one character on the handwriting pad, stroke by stroke from Make Me a
+        Hanzi's stroke medians, then choose it among the guesses.
+
+        The strokes are drawn as pointer drags (the pad listens to pointer events, the same
+        for a finger and a stylus); Playwright's touchscreen can only tap, and touches sent
+        straight through the DevTools protocol left Chromium swallowing the next tap."""
         medians = json.loads(SAMPLES.read_text(encoding="utf-8"))["characters"][character]
         pad = self.page.locator("[data-handwriting-pad]")
         box = pad.bounding_box()
         scale = min(box["width"], box["height"]) / 1024
-        session = self.page.context.new_cdp_session(self.page)
+        pointer = self.page.mouse
         for stroke in medians:
-            points = [{"x": box["x"] + x * scale, "y": box["y"] + y * scale} for x, y in stroke]
-            session.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points[:1]})
+            points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in stroke]
+            pointer.move(*points[0])
+            pointer.down()
             for point in points[1:]:
-                session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
-            session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+                pointer.move(*point, steps=2)
+            pointer.up()
             self.taps += 1
-        session.detach()
         self.choose(character, pages=1)
         self.characters += 1

@@ -4,7 +4,8 @@
 const MIN_STEP = 3;   // px between kept points: a finger's jitter is not a stroke
 
 export class HandwritingPad {
-  constructor(texts, url, csrf, onCandidates) {
+  constructor(texts, url, csrf, onCandidates, onBusy) {
+    this.onBusy = onBusy || (() => {});
     this.url = url;
     this.csrf = csrf;
     this.onCandidates = onCandidates;
@@ -118,17 +119,18 @@ export class HandwritingPad {
 
   recognise() {
     const asked = ++this.asked;
-    if (!this.strokes.length) { this.onCandidates([], false); return Promise.resolve(); }
+    if (!this.strokes.length) { this.onBusy(false); this.onCandidates([], false); return Promise.resolve(); }
+    this.onBusy(true);
     return fetch(this.url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
       body: JSON.stringify({ width: this.width, height: this.height, strokes: this.strokes }),
     }).then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((answer) => { if (asked === this.asked) { this.onCandidates(answer.candidates, false); } })
-      .catch(() => { if (asked === this.asked) { this.onCandidates([], true); } });
+      .then((answer) => { if (asked === this.asked) { this.onBusy(false); this.onCandidates(answer.candidates, false); } })
+      .catch(() => { if (asked === this.asked) { this.onBusy(false); this.onCandidates([], true); } });
   }
 
   undo() { this.strokes.pop(); this.draw(); this.recognise(); }
 
-  clear() { this.strokes = []; this.current = null; this.asked += 1; this.draw(); this.onCandidates([], false); }
+  clear() { this.strokes = []; this.current = null; this.asked += 1; this.draw(); this.onBusy(false); this.onCandidates([], false); }
 }

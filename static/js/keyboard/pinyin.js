@@ -3,7 +3,8 @@
 // first, a page at a time. Choosing one uses up the letters it spells and keeps the rest
 // (liming → 李, then ming → 明).
 export class PinyinComposer {
-  constructor(url, csrf, onChange) {
+  constructor(url, csrf, onChange, onBusy) {
+    this.onBusy = onBusy || (() => {});
     this.url = url;
     this.csrf = csrf;
     this.onChange = onChange;
@@ -39,7 +40,8 @@ export class PinyinComposer {
 
   refresh() {
     const asked = ++this.asked;
-    if (!this.letters) { this.candidates = []; this.hasMore = false; this.onChange(); return Promise.resolve(); }
+    if (!this.letters) { this.candidates = []; this.hasMore = false; this.onBusy(false); this.onChange(); return Promise.resolve(); }
+    this.onBusy(true);
     return fetch(this.url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
@@ -47,6 +49,7 @@ export class PinyinComposer {
     }).then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((answer) => {
         if (asked !== this.asked) { return; }
+        this.onBusy(false);
         this.failed = false;
         this.candidates = answer.candidates;
         this.hasMore = answer.has_more;
@@ -54,6 +57,7 @@ export class PinyinComposer {
       })
       .catch(() => {
         if (asked !== this.asked) { return; }
+        this.onBusy(false);
         this.failed = true;
         this.candidates = [];
         this.hasMore = false;
