@@ -291,7 +291,14 @@ function start(root) {
   }
 
   function open(target) {
-    if (field !== target) { pinyin.clear(); composing = false; shifted = false; }
+    if (field !== target) {
+      pinyin.clear();
+      composing = false;
+      shifted = false;
+      // Right after the field in the page's order (it is drawn docked at the bottom all the
+      // same), so Tab or a switch goes from the field straight to its keys and back.
+      target.after(root);
+    }
     field = target;
     if (field.dataset.datePart !== undefined || field.closest("[data-date-part]")) { field.select(); }
     root.hidden = false;

@@ -93,3 +93,37 @@ def test_announcements_use_live_regions_and_each_fragment_its_language(kiosk_pag
     for code, lang in (("中文", "zh-Hans"), ("English", "en"), ("한국어", "ko")):
         assert page.get_by_role("button", name=code, exact=True).get_attribute("lang") == lang
     assert page.locator("#timeout-dialog").get_attribute("aria-describedby") == "timeout-text"
+
+
+def open_applicant_screen(page, app, language="en"):
+    """The first screen of the one form, reached by posts (this test is about what follows)."""
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.content()).group(1)
+    page.request.post("/preferences", form={"csrf_token": token, "lang": language, "next": "/"})
+    page.request.post("/packages", form={"csrf_token": token, "package": "social_security_card"})
+    page.goto("/form/applicant")
+
+
+def test_a_plugged_in_keyboard_still_types_and_enter_moves_to_the_next_field(kiosk_page, kiosk_server):
+    app, _ = kiosk_server
+    page = kiosk_page
+    open_applicant_screen(page, app)
+    page.locator("#applicant_name").focus()
+    expect(page.locator("#touch-keyboard")).to_be_visible()
+    page.keyboard.type("Jane Smith")
+    expect(page.locator("#applicant_name")).to_have_value("Jane Smith")
+    page.keyboard.press("Enter")                 # not the top bar's first button: next field
+    expect(page.locator("#applicant_id_number")).to_be_focused()
+    assert page.url.endswith("/form/applicant")
+
+
+def test_a_switch_user_reaches_the_on_screen_keys_and_types_with_them(kiosk_page, kiosk_server):
+    app, _ = kiosk_server
+    page = kiosk_page
+    open_applicant_screen(page, app)
+    page.locator("#applicant_name").focus()
+    tab_to(page, "q")
+    assert page.evaluate("document.getElementById('touch-keyboard').contains(document.activeElement)")
+    page.keyboard.press("Enter")
+    expect(page.locator("#applicant_name")).to_have_value("q")
+    expect(page.locator("#touch-keyboard")).to_be_visible()
