@@ -138,6 +138,8 @@ class Visit:
         for form_field in self.fields_on_screen():
             if self.answered(form_field) or form_field.key in leave_out:
                 continue
+            if not form_field.required and not self.persona.fills_optional:
+                continue
             self.answer(form_field)
         self.close_keyboard()
 

@@ -23,6 +23,7 @@ class Persona:
     by_type: dict
     shortcuts: set = field(default_factory=set)
     birth_year: str = "1980"
+    fills_optional: bool = False    # most residents leave "(optional)" questions empty
 
     def steps(self, form_field):
         return self.answers.get(form_field.key) or self.by_type[form_field.type]
@@ -68,7 +69,8 @@ JANE_SMITH = Persona(
         "text": [("keys", "Happy Noodles")],
         "address": [("keys", "8 Renmin Road")],
     },
-    shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"})
+    shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"},
+    fills_optional=True)
 
 KIM_MINSU = Persona(
     language="ko", id_type="passport", id_number="M12345678", phone="+821012345678",

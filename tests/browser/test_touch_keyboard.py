@@ -198,3 +198,13 @@ def test_axe_is_clean_with_the_keyboard_open(form, language, modes, layout):
     if "high_contrast" in modes:
         problems += enhanced_contrast_violations(page)
     assert not problems, "\n".join(problems)
+
+
+def test_an_email_gets_letters_at_and_dot_com(form):
+    page, finger = form("en", section="contact",
+                        answers={"/form/applicant": {"applicant_name": "Jo", "applicant_id_type": "cn_resident",
+                                                     "applicant_id_number": "11010519491231002X"}})
+    finger.open("applicant_email")
+    finger.type_keys("jo@example")
+    finger.key(".com")
+    assert value(page, "applicant_email") == "jo@example.com"
