@@ -103,5 +103,8 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "touch-only journeys: what each resident spent")
     for line in lines:
         terminalreporter.write_line(line)
+    notes = [f"{c.package} {c.language} {c.orientation} {c.text_size}: scrolled to "
+             + "; ".join(c.scrolled_names) for c in COSTS if c.scrolled_names]
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "touch-journeys.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (ARTIFACTS / "touch-journeys.txt").write_text("\n".join(lines + [""] + notes) + "\n",
+                                                  encoding="utf-8")

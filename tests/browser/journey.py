@@ -30,6 +30,7 @@ class Cost:
     characters: int = 0
     scrolled_to: int = 0
     typed_fields: int = 0
+    scrolled_names: tuple = ()
 
 
 class Visit:
@@ -163,7 +164,7 @@ class Visit:
 
     def steps_for(self, form_field):
         persona = self.persona
-        if form_field.type == "id_number":
+        if form_field.type == "id_number" and form_field.key not in persona.answers:
             return [("keys", persona.id_number)]
         if form_field.type == "phone":
             return [("keys", persona.phone)]
@@ -240,7 +241,7 @@ class Visit:
     def cost(self, package, orientation, text_size):
         return Cost(package, self.persona.language, orientation, text_size, self.screens,
                     self.finger.taps, self.finger.key_taps, self.finger.characters,
-                    self.finger.scrolled_to, len(self.typed))
+                    self.finger.scrolled_to, len(self.typed), tuple(self.finger.scrolled_names))
 
 
 def primary_action_in_view(page):

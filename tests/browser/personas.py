@@ -37,6 +37,7 @@ LI_MING = Persona(
         # The father's surname is written by hand, his given name typed by pinyin.
         "father_name": [("layout", "手写"), ("write", "王"), ("layout", "拼音"),
                         ("pinyin", [("gang", "刚")])],
+        "father_id_number": [("keys", "510104196307151013")],
         "employer_name": [("pinyin", [("chengdu", "成都"), ("gongsi", "公司")])],
         "birth_hospital": [("pinyin", [("renmin", "人民"), ("yiyuan", "医院")])],
         "business_name": [("pinyin", [("xingfu", "幸福"), ("mianguan", "面馆")])],
@@ -60,6 +61,7 @@ JANE_SMITH = Persona(
         "applicant_name": [("keys", "Jane Smith")],
         "child_name": [("keys", "Amy Smith")],
         "father_name": [("keys", "Tom Smith")],
+        "father_id_number": [("keys", "E87654321")],
         "credit_code": [("keys", "91510107MA6C5F7K3Q")],
         "bank_account_number": [("keys", "6222020200012345678")],
         "signboard_size": [("keys", "3m x 1m")],
@@ -78,6 +80,7 @@ KIM_MINSU = Persona(
         "applicant_name": [("hangul", "김민수")],
         "child_name": [("hangul", "김하나")],
         "mother_name": [("hangul", "이영희")],
+        "mother_id_number": [("keys", "M87654321")],
         "credit_code": [("layout", "ABC"), ("keys", "91510107MA6C5F7K3Q")],
         "bank_account_number": [("keys", "6222020200012345678")],
         "signboard_size": [("keys", "3"), ("hangul", "미터")],

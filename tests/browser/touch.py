@@ -59,6 +59,7 @@ class Finger:
         self.taps = 0
         self.key_taps = 0
         self.scrolled_to = 0
+        self.scrolled_names = []   # what had to be scrolled to, for the cost table's notes
         self.characters = 0
         # With read aloud on, a first tap on a button or link says it and a second chooses.
         self.explore_first = False
@@ -78,6 +79,8 @@ class Finger:
         target = target.first if isinstance(target, Locator) else target
         if not self._in_view(target):
             self.scrolled_to += 1
+            self.scrolled_names.append(target.evaluate(
+                "(el) => (el.id || el.getAttribute('for') || el.tagName) + ' ' + el.textContent.trim().slice(0, 30)"))
         self.taps += 1
         if navigates and self.explore_first:
             target.tap()
