@@ -7,6 +7,7 @@ Runs the kiosk on a temporary database, drives Debian's Chromium through a whole
 for each combination, and writes the PNGs and an index.html to look through.
 """
 import html
+import re
 import shutil
 import sys
 import tempfile
@@ -49,11 +50,13 @@ def main(folder):
                 for mode, toggles in MODES.items():
                     for orientation, viewport in ORIENTATIONS.items():
                         context = browser.new_context(
-                            base_url=f"http://127.0.0.1:{server.server_port}", viewport=viewport)
+                            base_url=f"http://127.0.0.1:{server.server_port}", viewport=viewport,
+                            has_touch=True)
                         page = context.new_page()
 
                         def shoot(name):
-                            file = f"{language}-{mode}-{orientation}-{name.replace(' ', '-').replace('?', '')}.png"
+                            slug = re.sub(r"[^a-z]+", "-", name).strip("-")
+                            file = f"{language}-{mode}-{orientation}-{slug}.png"
                             page.screenshot(path=str(folder / file), full_page=True)
                             rows.append((language, mode, orientation, name, file))
 
