@@ -99,19 +99,6 @@ class Resident:
             return form_field.options[0].value
         raise AssertionError(f"no sample answer for {kind}")
 
-    def answer_eligibility(self, chosen_items, answers=None):
-        """Answer each yes/no question: as given, else the answer that keeps the service."""
-        answers = answers or {}
-        for question in self.catalogue.questions_for(chosen_items):
-            if question.key not in answers:
-                answers[question.key] = next(
-                    rule.eligible_answer for key in chosen_items
-                    for rule in self.catalogue.items[key].eligibility
-                    if rule.question == question.key)
-            suffix = "" if answers[question.key] else "-no"
-            self.page.locator(f"#{question.key}{suffix}").tap()
-        return answers
-
 
 def reference_on(page):
     reference = page.locator("[data-reference]").inner_text().strip()

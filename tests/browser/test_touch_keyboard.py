@@ -10,6 +10,9 @@ from layout import LANDSCAPE, axe_violations, enhanced_contrast_violations, layo
 from touch import Finger, forbid_keyboard
 
 pytestmark = pytest.mark.browser
+# The first screen of the one form, answered, for tests about the screens after it.
+APPLICANT = {"/form/applicant": {"applicant_name": "Jo", "applicant_id_type": "cn_resident",
+                                 "applicant_id_number": "11010519491231002X"}}
 
 
 @pytest.fixture
@@ -101,9 +104,7 @@ def test_the_id_number_keyboard_follows_the_kind_of_id(form):
 
 
 def test_a_phone_gets_digits_and_plus(form):
-    page, finger = form("en", section="contact",
-                        answers={"/form/applicant": {"applicant_name": "Jo", "applicant_id_type": "cn_resident",
-                                                     "applicant_id_number": "11010519491231002X"}})
+    page, finger = form("en", section="contact", answers=APPLICANT)
     finger.open("applicant_phone")
     keys = finger.keyboard.locator(".touch-key").all_inner_texts()
     assert "+" in keys and "0" in keys and "a" not in keys
@@ -160,9 +161,7 @@ def test_tapping_a_choice_closes_the_keyboard(form):
 
 
 def test_the_date_picker_steps_wraps_months_and_takes_digits(form):
-    page, finger = form("en", package="have_baby", section="child", answers={
-        "/form/applicant": {"applicant_name": "Jo", "applicant_id_type": "cn_resident",
-                            "applicant_id_number": "11010519491231002X"}})
+    page, finger = form("en", package="have_baby", section="child", answers=APPLICANT)
     part = lambda name: page.locator(f"[data-date-part={name}]")  # noqa: E731
     finger.tap(part("year").get_by_role("button", name="One year later"))
     this_year = page.evaluate("new Date().getFullYear()")
@@ -201,9 +200,7 @@ def test_axe_is_clean_with_the_keyboard_open(form, language, modes, layout):
 
 
 def test_an_email_gets_letters_at_and_dot_com(form):
-    page, finger = form("en", section="contact",
-                        answers={"/form/applicant": {"applicant_name": "Jo", "applicant_id_type": "cn_resident",
-                                                     "applicant_id_number": "11010519491231002X"}})
+    page, finger = form("en", section="contact", answers=APPLICANT)
     finger.open("applicant_email")
     finger.type_keys("jo@example")
     finger.key(".com")

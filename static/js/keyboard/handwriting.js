@@ -1,17 +1,16 @@
 // The handwriting pad (手写): a resident writes one character with a finger; after each
 // stroke the strokes go to the kiosk (POST /input/handwriting), which answers the
 // characters they may be, best first. Coordinates are the pad's own pixels, y down.
+import { Asker } from "./ask.js";
+
 const MIN_STEP = 3;   // px between kept points: a finger's jitter is not a stroke
 
 export class HandwritingPad {
   constructor(texts, url, csrf, onCandidates, onBusy) {
-    this.onBusy = onBusy || (() => {});
-    this.url = url;
-    this.csrf = csrf;
+    this.asker = new Asker(url, csrf, onBusy);
     this.onCandidates = onCandidates;
     this.strokes = [];
     this.current = null;
-    this.asked = 0;
     this.element = document.createElement("div");
     this.element.className = "handwriting";
     this.canvas = document.createElement("canvas");
@@ -118,19 +117,13 @@ export class HandwritingPad {
   }
 
   recognise() {
-    const asked = ++this.asked;
-    if (!this.strokes.length) { this.onBusy(false); this.onCandidates([], false); return Promise.resolve(); }
-    this.onBusy(true);
-    return fetch(this.url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
-      body: JSON.stringify({ width: this.width, height: this.height, strokes: this.strokes }),
-    }).then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((answer) => { if (asked === this.asked) { this.onBusy(false); this.onCandidates(answer.candidates, false); } })
-      .catch(() => { if (asked === this.asked) { this.onBusy(false); this.onCandidates([], true); } });
+    if (!this.strokes.length) { this.asker.drop(); this.onCandidates([], false); return Promise.resolve(); }
+    return this.asker.ask({ width: this.width, height: this.height, strokes: this.strokes },
+                          (answer) => this.onCandidates(answer.candidates, false),
+                          () => this.onCandidates([], true));
   }
 
   undo() { this.strokes.pop(); this.draw(); this.recognise(); }
 
-  clear() { this.strokes = []; this.current = null; this.asked += 1; this.draw(); this.onBusy(false); this.onCandidates([], false); }
+  clear() { this.strokes = []; this.current = null; this.asker.drop(); this.draw(); this.onCandidates([], false); }
 }

@@ -2,18 +2,17 @@
 // kiosk answers the characters and words they may spell (POST /input/pinyin), best
 // first, a page at a time. Choosing one uses up the letters it spells and keeps the rest
 // (liming → 李, then ming → 明).
+import { Asker } from "./ask.js";
+
 export class PinyinComposer {
   constructor(url, csrf, onChange, onBusy) {
-    this.onBusy = onBusy || (() => {});
-    this.url = url;
-    this.csrf = csrf;
+    this.asker = new Asker(url, csrf, onBusy);
     this.onChange = onChange;
     this.letters = "";
     this.page = 0;
     this.names = false;
     this.candidates = [];
     this.hasMore = false;
-    this.asked = 0;          // answers to older questions are dropped
     this.failed = false;
   }
 
@@ -21,7 +20,7 @@ export class PinyinComposer {
 
   back() { this.letters = this.letters.slice(0, -1); this.page = 0; return this.refresh(); }
 
-  clear() { this.letters = ""; this.page = 0; this.candidates = []; this.hasMore = false; this.asked += 1; }
+  clear() { this.letters = ""; this.page = 0; this.candidates = []; this.hasMore = false; this.asker.drop(); }
 
   // The text a chosen candidate puts into the field; its letters leave the buffer.
   choose(candidate) {
@@ -39,25 +38,19 @@ export class PinyinComposer {
   }
 
   refresh() {
-    const asked = ++this.asked;
-    if (!this.letters) { this.candidates = []; this.hasMore = false; this.onBusy(false); this.onChange(); return Promise.resolve(); }
-    this.onBusy(true);
-    return fetch(this.url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrf },
-      body: JSON.stringify({ letters: this.letters, page: this.page, names: this.names }),
-    }).then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((answer) => {
-        if (asked !== this.asked) { return; }
-        this.onBusy(false);
+    if (!this.letters) {
+      this.clear();
+      this.onChange();
+      return Promise.resolve();
+    }
+    return this.asker.ask({ letters: this.letters, page: this.page, names: this.names },
+      (answer) => {
         this.failed = false;
         this.candidates = answer.candidates;
         this.hasMore = answer.has_more;
         this.onChange();
-      })
-      .catch(() => {
-        if (asked !== this.asked) { return; }
-        this.onBusy(false);
+      },
+      () => {
         this.failed = true;
         this.candidates = [];
         this.hasMore = false;
