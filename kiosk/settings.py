@@ -60,6 +60,7 @@ class SignSettings:
 class KeyboardSettings:
     pinyin_dictionary: Path
     handwriting_model: Path
+    handwriting_second_model: Path | None   # a second model that votes, or None
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,19 @@ def load_settings(path=None, overrides=None):
         signs=_sign_settings(reader, base),
         keyboard=KeyboardSettings(
             pinyin_dictionary=base / reader.text("keyboard", "pinyin_dictionary"),
-            handwriting_model=base / reader.text("keyboard", "handwriting_model")),
+            handwriting_model=base / reader.text("keyboard", "handwriting_model"),
+            handwriting_second_model=_optional_path(
+                base, reader.text("keyboard", "handwriting_second_model", allow_empty=True))),
         staff=StaffSettings(
             max_failed_logins=reader.integer("staff", "max_failed_logins", 1, 100),
             lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60)),
         handoff=_handoff_settings(reader),
         config_path=path,
     )
+
+
+def _optional_path(base, value):
+    return base / value if value else None
 
 
 def _handoff_settings(reader):

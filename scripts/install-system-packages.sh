@@ -22,6 +22,7 @@ need ffmpeg command -v ffprobe
 # Handwriting input (手写): the Zinnia recogniser and its Simplified Chinese model.
 need libzinnia0 sh -c 'ldconfig -p | grep -q libzinnia.so.0'
 need tegaki-zinnia-simplified-chinese test -f /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model
+need tegaki-zinnia-japanese test -f /usr/share/tegaki/models/zinnia/handwriting-ja.model
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
 fi

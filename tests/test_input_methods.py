@@ -98,7 +98,8 @@ def test_nan_in_strokes_is_refused(client):
 
 def test_handwriting_without_its_model_says_it_is_unavailable(tmp_path):
     from support import make_app
-    app = make_app(tmp_path, **{"keyboard.handwriting_model": str(tmp_path / "no.model")})
+    app = make_app(tmp_path, **{"keyboard.handwriting_model": str(tmp_path / "no.model"),
+                                "keyboard.handwriting_second_model": str(tmp_path / "no2.model")})
     client = app.test_client()
     response = post_json(client, "handwriting", {"width": 400, "height": 400,
                                                  "strokes": [[[10, 10], [300, 10]]]})
@@ -127,3 +128,21 @@ def test_a_handwritten_character_comes_back_among_the_candidates(client):
         pytest.skip("Zinnia or its model is not installed (make test installs them)")
     candidates = response.get_json()["candidates"]
     assert len(candidates) >= 5 and "王" in candidates[:5]
+
+
+def test_two_recognisers_vote_by_reciprocal_rank_and_only_known_characters_stay():
+    from kiosk.modes.input_methods import fuse
+    chinese, japanese = ["土", "王", "干"], ["王", "國", "玉"]
+    assert fuse([chinese, japanese])[0] == "王"
+    assert "國" not in fuse([chinese, japanese], known={"土", "王", "干", "玉"})
+    assert fuse([chinese]) == chinese
+
+
+def test_with_one_model_missing_the_other_still_recognises(tmp_path):
+    from support import make_app
+    app = make_app(tmp_path, **{"keyboard.handwriting_second_model": str(tmp_path / "no.model")})
+    response = post_json(app.test_client(), "handwriting",
+                         {"width": 400, "height": 400, "strokes": [[[20, 200], [380, 200]]]})
+    assert response.status_code in (200, 503)   # 503 only where Zinnia is not installed
+    if response.status_code == 200:
+        assert response.get_json()["candidates"]

@@ -70,27 +70,62 @@ class PinyinMethod:
 
 
 class HandwritingMethod:
-    """One handwritten character's strokes -> the characters it may be, best first."""
+    """One handwritten character's strokes -> the characters it may be, best first.
 
-    def __init__(self, model_path):
-        self.recogniser = Recogniser(model_path)
+    Two Zinnia models vote when both are installed: Debian's Simplified Chinese model, and
+    its Japanese one, which knows the standard stroke order of many characters the Chinese
+    model was trained with in other orders (every character with 辶). Their rankings are
+    fused by reciprocal rank, and only characters in `known` (simplified Chinese) are
+    kept: with both, the right character is among the first five for 94% of 300 common
+    characters instead of 86% (bench/handwriting.py).
+    """
+
+    FUSION_K = 3          # reciprocal rank fusion: 1 / (rank + K), summed over the models
+    ASKED = 20            # candidates asked of each model, before fusing and filtering
+    OFFERED = 10
+
+    def __init__(self, model_paths, known=None):
+        self.recognisers = [Recogniser(path) for path in model_paths]
+        self.known = known   # () -> set of characters to offer, or None for any
 
     @property
     def available(self):
-        return self.recogniser.available
+        return any(recogniser.available for recogniser in self.recognisers)
 
     def candidates(self, payload):
         """{"width": W, "height": H, "strokes": [[[x, y], ...], ...]} -> 10 characters."""
+        strokes, width, height = payload.get("strokes"), payload.get("width"), payload.get("height")
+        rankings = []
         try:   # recognise() checks the strokes and the box before Zinnia sees them
-            return {"candidates": self.recogniser.recognise(
-                payload.get("strokes"), payload.get("width"), payload.get("height"), limit=10)}
+            for recogniser in self.recognisers:
+                if recogniser.available:
+                    rankings.append(recogniser.recognise(strokes, width, height, self.ASKED))
         except BadStrokes as bad:
             raise BadInput(bad.code) from None
         except HandwritingUnavailable as missing:
             raise InputUnavailable(str(missing)) from None
+        if not rankings:
+            raise InputUnavailable("no handwriting model is installed")
+        return {"candidates": fuse(rankings, self.known() if self.known else None,
+                                   self.FUSION_K)[:self.OFFERED]}
+
+
+def fuse(rankings, known=None, k=3):
+    """Candidates of several recognisers in one order: reciprocal rank fusion, keeping
+    only `known` characters (all, when None)."""
+    scores = {}
+    for ranking in rankings:
+        for rank, character in enumerate(
+                c for c in ranking if known is None or c in known):
+            scores[character] = scores.get(character, 0.0) + 1.0 / (rank + k)
+    return sorted(scores, key=lambda character: -scores[character])
 
 
 def input_methods(keyboard_settings):
     """The input methods this kiosk offers, by the name the page asks for."""
-    return {"pinyin": PinyinMethod(keyboard_settings.pinyin_dictionary),
-            "handwriting": HandwritingMethod(keyboard_settings.handwriting_model)}
+    pinyin = PinyinMethod(keyboard_settings.pinyin_dictionary)
+    known = (lambda: pinyin.dictionary().characters()) if pinyin.available else None
+    models = [keyboard_settings.handwriting_model]
+    if keyboard_settings.handwriting_second_model:
+        models.append(keyboard_settings.handwriting_second_model)
+    return {"pinyin": pinyin, "handwriting": HandwritingMethod(models, known)}

@@ -121,6 +121,7 @@ class PinyinDictionary:
         self._options = self._letter_groups({s for r in self._readings for s in r})
         self._ranked = functools.lru_cache(maxsize=64)(self._rank)
         self._by_text = None    # word -> its most common reading, for syllables_of
+        self._characters = None
 
     @classmethod
     def load(cls, path):
@@ -193,6 +194,12 @@ class PinyinDictionary:
         return CandidatePage(letters, tuple(Candidate(text, consumed) for text, consumed
                                             in ranked[start:start + page_size]),
                              page, start + page_size < len(ranked))
+
+    def characters(self):
+        """Every single character the dictionary knows (simplified Chinese, GB2312)."""
+        if self._characters is None:
+            self._characters = frozenset(text for text in self._texts if len(text) == 1)
+        return self._characters
 
     def syllables_of(self, text):
         """The syllables of the characters in text that the dictionary knows, in order.
