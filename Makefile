@@ -35,7 +35,7 @@ translations: $(BIN)/.installed
 # For developers: gather new strings from code and templates into every language's .po.
 extract-messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --sort-output --no-wrap --project=kiosk .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/messages.mo

@@ -65,7 +65,9 @@ function start(root) {
     delete: () => texts.textDelete, clear: () => texts.textClear, space: () => texts.textSpace,
     next: () => texts.textNext, done: () => texts.textDone, shift: () => texts.textShift,
     "layout:pinyin": () => texts.textPinyin, "layout:handwriting": () => texts.textHandwriting,
-    "layout:letters": () => texts.textLetters, "layout:symbols": () => texts.textSymbols,
+    // The same on every keyboard in the world: not words to translate (their spoken
+    // names, "English letters" and "Numbers and symbols", are).
+    "layout:letters": () => "ABC", "layout:symbols": () => "123",
     "layout:hangul": () => texts.textHangul,
   };
   const ACTION_SYMBOLS = { delete: "⌫", shift: "⇧" };
