@@ -39,7 +39,7 @@ function switches(language, current) {
 }
 
 export function textLayout(name, language, shifted) {
-  const bottom = [...switches(language, name), SPACE, NEXT, DONE];
+  const bottom = [...switches(language, name), CLEAR, SPACE, NEXT, DONE];
   if (name === "hangul") {
     const rows = DUBEOLSIK.map((row) => row.map((key) => (shifted && DUBEOLSIK_SHIFTED[key]) || key));
     return [DIGITS, rows[0], rows[1], [SHIFT, ...rows[2], DELETE], bottom];
@@ -51,7 +51,7 @@ export function textLayout(name, language, shifted) {
   if (name === "symbols") {
     const chinese = language === "zh" ? ["，", "。", "、", "（", "）"] : [",", ".", "(", ")", "!"];
     return [DIGITS, ["-", "/", "#", "@", "&", "'", "\"", ":", ";", "?"],
-            [...chinese, "+", "*", "_", "·"], [CLEAR, DELETE], bottom];
+            [...chinese, "+", "*", "_", "·", DELETE], bottom];
   }
   if (name === "handwriting") {
     return [bottom];   // the pad and its own buttons are drawn by handwriting.js
@@ -63,17 +63,17 @@ export function textLayout(name, language, shifted) {
 // Fields that take only some characters get only those keys.
 export function fieldLayout(kind, idType) {
   const keypad = (extra) => [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"],
-                             [extra || CLEAR, "0", DELETE], [NEXT, DONE]];
+                             [extra || CLEAR, "0", DELETE], extra ? [CLEAR, NEXT, DONE] : [NEXT, DONE]];
   if (kind === "digits" || kind === "number") { return keypad(); }
   if (kind === "phone") { return keypad("+"); }
   if (kind === "id" && (!idType || idType === "cn_resident")) { return keypad("X"); }
   if (kind === "id") {
     // Passports and permanent-resident cards: capital letters and digits.
-    return [DIGITS, upper(QWERTY[0]), upper(QWERTY[1]), [...upper(QWERTY[2]), DELETE], [SPACE, NEXT, DONE]];
+    return [DIGITS, upper(QWERTY[0]), upper(QWERTY[1]), [...upper(QWERTY[2]), DELETE], [CLEAR, SPACE, NEXT, DONE]];
   }
   if (kind === "email") {
     return [DIGITS, QWERTY[0], QWERTY[1], [...QWERTY[2], DELETE],
-            ["@", ".", "-", "_", { text: ".com", label: ".com" }], [NEXT, DONE]];
+            ["@", ".", "-", "_", { text: ".com", label: ".com" }], [CLEAR, NEXT, DONE]];
   }
   return null;   // free text: textLayout
 }
