@@ -57,7 +57,9 @@ def main(folder):
                         def shoot(name):
                             slug = re.sub(r"[^a-z]+", "-", name).strip("-")
                             file = f"{language}-{mode}-{orientation}-{slug}.png"
-                            page.screenshot(path=str(folder / file), full_page=True)
+                            # The keyboard is docked to the screen: show the screen as seen.
+                            page.screenshot(path=str(folder / file),
+                                            full_page="keyboard" not in name and "keypad" not in name)
                             rows.append((language, mode, orientation, name, file))
 
                         walk(page, app, language, toggles, shoot)
