@@ -33,8 +33,9 @@ LI_MING = Persona(
     language="zh", id_type="cn_resident", id_number=ZH_ID_WITH_X, phone="13812345678",
     answers={
         "applicant_name": [("pinyin", [("li", "李"), ("ming", "明")])],
-        "child_name": [("pinyin", [("li", "李"), ("xiao", "小"), ("hong", "红")])],
-        # The father's surname is written by hand, his given name typed by pinyin.
+        # The child's 小 is written by hand, the rest typed by pinyin.
+        "child_name": [("pinyin", [("li", "李")]), ("layout", "手写"), ("write", "小"),
+                       ("layout", "拼音"), ("pinyin", [("hong", "红")])],
         "father_name": [("layout", "手写"), ("write", "王"), ("layout", "拼音"),
                         ("pinyin", [("gang", "刚")])],
         "father_id_number": [("keys", "510104196307151013")],

@@ -95,6 +95,8 @@ def test_a_resident_completes_the_package_by_touch_alone(browser, kiosk_server, 
             assert submission["answers"][key] == typed
     if language == "zh" and "applicant_name" in visit.typed:
         assert submission["answers"]["applicant_name"] == "李明"
+    if language == "zh" and "child_name" in visit.typed:
+        assert submission["answers"]["child_name"] == "李小红"    # 小 written by hand
     if language == "ko" and "applicant_name" in visit.typed:
         assert submission["answers"]["applicant_name"] == "김민수"
     if extras:
