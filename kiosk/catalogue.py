@@ -147,6 +147,7 @@ class Shortcut:
     key: str
     label: Text
     copy: tuple   # ((target field, source field), ...)
+    sex: str | None = None   # offered only to residents whose mainland ID says so, if any
 
     def targets(self):
         return [target for target, _ in self.copy]
@@ -458,7 +459,10 @@ class Entry:
                 self.fail("copy", f"copies {source!r} into {target!r}, a field of another type")
         if not copy:
             self.fail("copy", "must copy at least one field")
-        return Shortcut(key, self.text("label"), tuple(copy.items()))
+        sex = self.get("sex", str, required=False)
+        if sex not in (None, "male", "female"):
+            self.fail("sex", "must be male or female")
+        return Shortcut(key, self.text("label"), tuple(copy.items()), sex)
 
     def package(self, key, items):
         icon = self.get("icon", str)

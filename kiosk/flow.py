@@ -140,23 +140,41 @@ def derived_answers(state, catalogue, today=None):
     answers = state.get("answers", {})
     derived = {}
     for form_field in form_fields(state, catalogue):
-        if not form_field.derive:
-            continue
-        source_key, part = form_field.derive
-        source = catalogue.fields[source_key]
-        if answers.get(source.id_type_field) != "cn_resident":
-            continue
-        try:
-            number = check_resident_id(answers.get(source_key, ""), today)
-        except Invalid:
-            continue
-        derived[form_field.key] = resident_id_facts(number)[part]
+        if form_field.derive:
+            source, part = form_field.derive
+            facts = id_facts(answers, catalogue.fields[source], today)
+            if facts:
+                derived[form_field.key] = facts[part]
     return derived
 
 
+def id_facts(answers, id_field, today=None):
+    """What a checked mainland resident ID in `id_field` tells (birth date, sex), or {}."""
+    if answers.get(id_field.id_type_field) != "cn_resident":
+        return {}
+    try:
+        return resident_id_facts(check_resident_id(answers.get(id_field.key, ""), today))
+    except Invalid:
+        return {}
+
+
+def copied_answers(state, catalogue):
+    """{field key: answer} copied by the shortcuts the resident ticked ("I am the mother"),
+    from the answers as they are now: a changed name or ID changes its copies too."""
+    answers = state.get("answers", {})
+    asked = {form_field.key for form_field in form_fields(state, catalogue)}
+    copies = {}
+    for key in state.get("shortcuts", []):
+        for target, source in catalogue.shortcuts[key].copy:
+            if target in asked and answers.get(source):
+                copies[target] = answers[source]
+    return copies
+
+
 def all_answers(state, catalogue):
-    """What the resident typed and chose, with what the kiosk derived for them."""
-    return {**state.get("answers", {}), **derived_answers(state, catalogue)}
+    """What the resident typed and chose, with what the kiosk copied and derived for them."""
+    return {**state.get("answers", {}), **copied_answers(state, catalogue),
+            **derived_answers(state, catalogue)}
 
 
 def fields_to_ask(state, catalogue):
@@ -234,31 +252,44 @@ def keep_draft(state, catalogue, posted):
     state["answers"] = answers
 
 
-def with_shortcuts(state, catalogue, posted, shortcut_keys):
-    """The posted answers with each ticked shortcut's copies ("I am the mother") filled in.
+def tick_shortcuts(state, catalogue, offered, ticked):
+    """Keep which of the shortcuts `offered` on a screen the resident ticked. Two that copy
+    the same answers exclude each other (mother or father): the first ticked one stays."""
+    offered_keys = {shortcut.key for shortcut in offered}
+    if set(ticked) - offered_keys:
+        raise BadRequest(f"shortcuts {sorted(set(ticked) - offered_keys)} are not offered here")
+    kept = [key for key in state.get("shortcuts", []) if key not in offered_keys]
+    sources = set()
+    for key in ticked:
+        shortcut = catalogue.shortcuts[key]
+        if not sources & set(shortcut.sources()):
+            kept.append(key)
+            sources |= set(shortcut.sources())
+    state["shortcuts"] = kept
 
-    Copies come from answers already kept, so nothing is typed twice.
-    """
-    answers = state.get("answers", {})
-    filled = {key: posted[key] for key in posted}
-    for key in shortcut_keys:
-        shortcut = catalogue.shortcuts.get(key)
-        if shortcut is None:
-            raise BadRequest(f"unknown shortcut {key!r}")
-        for target, source in shortcut.copy:
-            if answers.get(source):
-                filled[target] = answers[source]
-    return filled
+
+def with_shortcuts(state, catalogue, posted):
+    """The posted answers with the ticked shortcuts' copies in place of the typed ones."""
+    return {**{key: posted[key] for key in posted}, **copied_answers(state, catalogue)}
 
 
 def shortcuts_for(state, catalogue, fields):
-    """Shortcuts that fill some of `fields` from answers the resident has already given."""
+    """Shortcuts that fill some of `fields` from answers the resident has already given
+    (and not "I am the father" when the resident's mainland ID says she is a woman)."""
     keys = {form_field.key for form_field in fields}
     answers = state.get("answers", {})
-    return [shortcut for shortcut in catalogue.shortcuts.values()
-            if set(shortcut.targets()) & keys
-            and all(answers.get(source) for source in shortcut.sources())
-            and not set(shortcut.sources()) & keys]
+    offered = []
+    for shortcut in catalogue.shortcuts.values():
+        if not set(shortcut.targets()) & keys or set(shortcut.sources()) & keys:
+            continue
+        if not all(answers.get(source) for source in shortcut.sources()):
+            continue
+        if shortcut.sex and any(
+                id_facts(answers, catalogue.fields[source]).get("sex", shortcut.sex) != shortcut.sex
+                for source in shortcut.sources() if catalogue.fields[source].type == "id_number"):
+            continue
+        offered.append(shortcut)
+    return offered
 
 
 def record_answers(state, catalogue, posted, today=None, *, fields=None):

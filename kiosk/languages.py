@@ -14,16 +14,15 @@ class LanguageProfile:
     name: str            # the language's name in itself: its button says exactly this
     html_lang: str       # BCP 47 tag for <html lang>
     date_order: tuple    # the date picker's parts, in the order people write them
-    keyboard: str        # the letters layout of the on-screen keyboard for free text
-    keyboard_switch: str  # the short name on the key that switches to this layout
+    keyboard: str        # the on-screen keyboard's layout for free text (kiosk-keyboard.js)
 
 
 PROFILES = {
     # Chinese is written in simplified characters here; text is typed by pinyin or by hand.
-    "zh": LanguageProfile("zh", "中文", "zh-Hans", ("year", "month", "day"), "pinyin", "中"),
-    "en": LanguageProfile("en", "English", "en", ("day", "month", "year"), "qwerty", "EN"),
-    # 두벌식 (two-set) is the standard Korean keyboard; jamo compose into syllables.
-    "ko": LanguageProfile("ko", "한국어", "ko", ("year", "month", "day"), "dubeolsik", "한"),
+    "zh": LanguageProfile("zh", "中文", "zh-Hans", ("year", "month", "day"), "pinyin"),
+    "en": LanguageProfile("en", "English", "en", ("day", "month", "year"), "letters"),
+    # Korean: the 두벌식 (two-set) Hangul layout; jamo compose into syllables.
+    "ko": LanguageProfile("ko", "한국어", "ko", ("year", "month", "day"), "hangul"),
 }
 
 if set(PROFILES) != set(LANGUAGES):  # a new screen language needs its profile

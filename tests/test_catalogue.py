@@ -131,6 +131,8 @@ def broken(edit):
      "shortcut \"applicant_is_mother\": field \"copy\" names 'no_such_field'"),
     (lambda d: d["shortcuts"]["applicant_is_mother"]["copy"].update(mother_name="applicant_phone"),
      'copies \'applicant_phone\' into \'mother_name\', a field of another type'),
+    (lambda d: d["shortcuts"]["applicant_is_mother"].update(sex="yes"),
+     'shortcut "applicant_is_mother": field "sex" must be male or female'),
     (lambda d: d["items"]["pension_claim"].update(aliases={"fr": ["retraite"]}),
      'item "pension_claim": field "aliases" has an unknown language: fr'),
     (lambda d: d["items"]["pension_claim"].update(aliases={"zh": "退休"}),

@@ -185,31 +185,69 @@ def test_the_submission_carries_what_the_kiosk_derived(shipped):
     assert record["answers"]["applicant_birth_date"] == "1949-12-31"
 
 
-def test_a_shortcut_copies_answers_already_given(shipped):
-    state = {"answers": {"applicant_name": "王芳", "applicant_id_type": "cn_resident",
-                         "applicant_id_number": "11010519491231002X"}}
+MOTHER = {"applicant_name": "王芳", "applicant_id_type": "cn_resident",
+          "applicant_id_number": "11010519491231002X"}     # the 17th digit is even: a woman
+
+
+def parents_screen(shipped, answers=MOTHER):
+    state = {"answers": dict(answers)}
     flow.start_package(state, shipped, "have_baby")
-    posted = flow.with_shortcuts(state, shipped, {"mother_name": "", "father_name": "王刚"},
-                                 ["applicant_is_mother"])
+    return state, flow.section_fields(state, shipped, "parents")
+
+
+def test_a_ticked_shortcut_copies_answers_already_given(shipped):
+    state, fields = parents_screen(shipped)
+    offered = flow.shortcuts_for(state, shipped, fields)
+    flow.tick_shortcuts(state, shipped, offered, ["applicant_is_mother"])
+    posted = flow.with_shortcuts(state, shipped, {"mother_name": "", "father_name": "王刚"})
     assert posted["mother_name"] == "王芳"
     assert posted["mother_id_number"] == "11010519491231002X"
     assert posted["father_name"] == "王刚"
 
 
-def test_an_unknown_shortcut_is_a_bad_request(shipped):
+def test_copies_follow_a_later_change_of_the_answers_they_copy(shipped):
+    state, fields = parents_screen(shipped)
+    flow.tick_shortcuts(state, shipped, flow.shortcuts_for(state, shipped, fields),
+                        ["applicant_is_mother"])
+    state["answers"]["applicant_name"] = "王芳芳"
+    assert flow.all_answers(state, shipped)["mother_name"] == "王芳芳"
+
+
+def test_without_the_tick_what_was_typed_stays(shipped):
+    state, fields = parents_screen(shipped)
+    flow.tick_shortcuts(state, shipped, flow.shortcuts_for(state, shipped, fields), [])
+    posted = flow.with_shortcuts(state, shipped, {"mother_name": "张丽"})
+    assert posted["mother_name"] == "张丽"
+
+
+def test_shortcuts_copying_the_same_answers_exclude_each_other(shipped):
+    man = {**MOTHER, "applicant_id_number": "510104196307151013"}
+    state, fields = parents_screen(shipped, answers={**man, "applicant_id_type": "passport"})
+    offered = flow.shortcuts_for(state, shipped, fields)
+    flow.tick_shortcuts(state, shipped, offered, ["applicant_is_mother", "applicant_is_father"])
+    assert state["shortcuts"] == ["applicant_is_mother"]
+
+
+def test_a_shortcut_not_offered_on_the_screen_is_a_bad_request(shipped):
+    state, fields = parents_screen(shipped)
     with pytest.raises(BadRequest):
-        flow.with_shortcuts({}, shipped, {}, ["make_me_rich"])
+        flow.tick_shortcuts(state, shipped, flow.shortcuts_for(state, shipped, fields),
+                            ["make_me_rich"])
 
 
 def test_shortcuts_are_offered_only_when_their_answers_are_known(shipped):
-    state = {"answers": {}}
-    flow.start_package(state, shipped, "have_baby")
-    parents = [shipped.fields[key] for key in ("mother_name", "father_name")]
-    assert flow.shortcuts_for(state, shipped, parents) == []
-    state["answers"] = {"applicant_name": "王芳", "applicant_id_type": "cn_resident",
-                        "applicant_id_number": "11010519491231002X"}
-    offered = [shortcut.key for shortcut in flow.shortcuts_for(state, shipped, parents)]
+    state, fields = parents_screen(shipped, answers={})
+    assert flow.shortcuts_for(state, shipped, fields) == []
+    state["answers"] = {**MOTHER, "applicant_id_type": "passport", "applicant_id_number": "E1234567"}
+    offered = [shortcut.key for shortcut in flow.shortcuts_for(state, shipped, fields)]
     assert offered == ["applicant_is_mother", "applicant_is_father"]
+
+
+def test_a_mainland_id_tells_which_parent_the_resident_can_be(shipped):
+    state, fields = parents_screen(shipped)
+    assert [s.key for s in flow.shortcuts_for(state, shipped, fields)] == ["applicant_is_mother"]
+    state, fields = parents_screen(shipped, {**MOTHER, "applicant_id_number": "510104196307151013"})
+    assert [s.key for s in flow.shortcuts_for(state, shipped, fields)] == ["applicant_is_father"]
 
 
 @pytest.mark.parametrize("posted, kept", [

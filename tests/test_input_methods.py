@@ -4,6 +4,7 @@ Hostile and malformed input gets a clear JSON error, never a 500, and nothing ty
 logged.
 """
 import json
+import logging
 
 import pytest
 
@@ -114,6 +115,7 @@ def test_pinyin_without_its_dictionary_says_it_is_unavailable(tmp_path):
 
 
 def test_nothing_typed_is_logged(client, caplog):
+    caplog.set_level(logging.DEBUG)
     post_json(client, "pinyin", {"letters": "liming", "names": True})
     assert "liming" not in caplog.text
 
@@ -141,8 +143,8 @@ def test_two_recognisers_vote_by_reciprocal_rank_and_only_known_characters_stay(
 def test_with_one_model_missing_the_other_still_recognises(tmp_path):
     from support import make_app
     app = make_app(tmp_path, **{"keyboard.handwriting_second_model": str(tmp_path / "no.model")})
+    if not app.extensions["kiosk"].input_methods["handwriting"].available:
+        pytest.skip("Zinnia or its Chinese model is not installed (make test installs them)")
     response = post_json(app.test_client(), "handwriting",
                          {"width": 400, "height": 400, "strokes": [[[20, 200], [380, 200]]]})
-    assert response.status_code in (200, 503)   # 503 only where Zinnia is not installed
-    if response.status_code == 200:
-        assert response.get_json()["candidates"]
+    assert response.status_code == 200 and response.get_json()["candidates"]

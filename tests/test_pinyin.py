@@ -207,3 +207,9 @@ def test_building_the_dictionary_again_gives_the_same_bytes(tmp_path):
                    capture_output=True)
     assert gzip.decompress(rebuilt.read_bytes()) == gzip.decompress(DATA.read_bytes())
     assert rebuilt.read_bytes() == DATA.read_bytes()
+
+
+def test_after_a_surname_given_name_characters_come_first(dictionary):
+    plain = [c.text for c in dictionary.lookup("wei").candidates]
+    given = [c.text for c in dictionary.lookup("wei", names="given").candidates]
+    assert "伟" in given[:3] and "伟" not in plain

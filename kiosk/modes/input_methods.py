@@ -9,7 +9,7 @@ import logging
 import threading
 
 from .handwriting import BadStrokes, HandwritingUnavailable, Recogniser
-from .pinyin import InvalidPinyin, PinyinDictionary
+from .pinyin import GIVEN_NAME, InvalidPinyin, PinyinDictionary
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 50   # nobody pages further through a candidate bar
@@ -55,13 +55,15 @@ class PinyinMethod:
         return "".join(syllable[0] for syllable in self.dictionary().syllables_of(text))
 
     def candidates(self, payload):
-        """{"letters": "lm", "page": 0, "names": true} -> candidates with letters used up."""
+        """{"letters": "lm", "page": 0, "names": true | "given"} -> candidates with the
+        letters each uses up (names: a name's first character, or the ones after it)."""
         letters, page = payload.get("letters"), payload.get("page", 0)
         if not isinstance(letters, str) or type(page) is not int or not 0 <= page <= MAX_PAGE:
             raise BadInput("letters_and_page")
         try:
+            names = payload.get("names")
             found = self.dictionary().lookup(letters, page=page,
-                                             names=payload.get("names") is True)
+                                             names=names if names in (True, GIVEN_NAME) else False)
         except InvalidPinyin:
             raise BadInput("letters") from None
         return {"letters": found.letters, "page": found.page, "has_more": found.has_more,

@@ -15,8 +15,8 @@ the candidates as buttons, best first, a page at a time. As in a desktop pinyin 
   goes on composing `letters[consumed:]` (liming → 李, consumed 2, then ming → 明);
 - in a name field (names=True) common surnames come first for the first character, and
   for 2-3 syllables surname + given-name pairs are offered (lm → 李明), since most names
-  are in no dictionary. After the surname is chosen the keyboard can ask with
-  names=False: the surname ranking only suits the first character.
+  are in no dictionary. After the surname is chosen the keyboard asks with
+  names="given": the characters names use most come first (wei → 伟 before 魏).
 
 Input is ASCII letters and apostrophes (a syllable separator), at most 40 of them.
 Capitals are lower-cased, as a keyboard's shift key must not make a name untypable;
@@ -54,6 +54,7 @@ WHOLE, UNFINISHED, INITIAL = 0, 1, 2
 # liming into li-mi-ng only ever finds noise; typed last they are still found (ng → 嗯).
 INTERJECTIONS = frozenset({"m", "n", "ng", "hm", "hng"})
 INITIALS = frozenset({"zh", "ch", "sh"})
+GIVEN_NAME = "given"     # names= for the characters after a surname
 NAME_CHOICES = 3        # surnames, and given-name characters, tried for each syllable
 NAME_PAIRS = 6          # invented names offered for each way of cutting the letters
 
@@ -116,8 +117,8 @@ class PinyinDictionary:
             bucket.append((reading, indexes))
         self._surname = {i: surnames[i] for i in itertools.compress(range(len(texts)), surnames)}
         self._name_starts = self._best_by_syllable(self._surname, syllables, 1)
-        self._name_follows = self._best_by_syllable(
-            {i: given[i] for i in itertools.compress(range(len(texts)), given)}, syllables, -1)
+        self._given = {i: given[i] for i in itertools.compress(range(len(texts)), given)}
+        self._name_follows = self._best_by_syllable(self._given, syllables, -1)
         self._options = self._letter_groups({s for r in self._readings for s in r})
         self._ranked = functools.lru_cache(maxsize=64)(self._rank)
         self._by_text = None    # word -> its most common reading, for syllables_of
@@ -189,7 +190,8 @@ class PinyinDictionary:
         letters = clean_letters(letters)
         if type(page) is not int or page < 0 or type(page_size) is not int or page_size < 1:
             raise ValueError("page must be 0 or more and page_size 1 or more")
-        ranked = self._ranked(letters, bool(names)) if letters.strip("'") else ()
+        names = names if names == GIVEN_NAME else bool(names)
+        ranked = self._ranked(letters, names) if letters.strip("'") else ()
         start = page * page_size
         return CandidatePage(letters, tuple(Candidate(text, consumed) for text, consumed
                                             in ranked[start:start + page_size]),
@@ -248,10 +250,16 @@ class PinyinDictionary:
         return tuple(ranked)
 
     def _order(self, index, names):
-        """(group, order within it): surnames first in a name field, else frequency."""
-        surname = self._surname.get(index) if names else None
-        if surname:
-            return 0, (surname, self._texts[index])
+        """(group, order within it): surnames first for a name's first character, the
+        characters names use most for the rest of a name, else frequency."""
+        if names == GIVEN_NAME:
+            uses = self._given.get(index)
+            if uses:
+                return 1, (-uses, self._texts[index])
+        elif names:
+            surname = self._surname.get(index)
+            if surname:
+                return 0, (surname, self._texts[index])
         return 2, (-self._frequencies[index], self._texts[index])
 
     def _whole_input(self, letters, steps, start, end, names):
@@ -275,7 +283,7 @@ class PinyinDictionary:
                  if frequency * 20 >= top[cost]}
         keyed = [((0, 0, cost, group, 0 if index in ahead else 1, within),
                   self._texts[index], len(letters)) for cost, group, within, index in found]
-        if names:
+        if names is True:
             fewest = min(((sum(least for *_, least in g), len(g)) for g in cuttings),
                          default=None)
             for number, groups in enumerate(cuttings):

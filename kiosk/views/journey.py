@@ -74,9 +74,10 @@ def form_section(section):
     fields = flow.section_fields(resident, catalogue, section)
     from_check = returning_to_check(request.values)
     errors, codes = {}, {}
+    offered = flow.shortcuts_for(resident, catalogue, fields)
     if request.method == "POST":
-        posted = flow.with_shortcuts(resident, catalogue, request.form,
-                                     request.form.getlist("shortcut"))
+        flow.tick_shortcuts(resident, catalogue, offered, request.form.getlist("shortcut"))
+        posted = flow.with_shortcuts(resident, catalogue, request.form)
         codes = flow.record_answers(resident, catalogue, posted, fields=fields)
         if not codes:
             return _after_section(resident, catalogue, section, from_check)
@@ -89,7 +90,7 @@ def form_section(section):
     return render_template("screens/form.html", fields=fields,
                            section=catalogue.sections[section],
                            step_number=position + 1, step_count=len(keys),
-                           shortcuts=flow.shortcuts_for(resident, catalogue, fields),
+                           shortcuts=offered, ticked=resident.get("shortcuts", []),
                            answers=resident.get("answers", {}), errors=errors, codes=codes,
                            error_keys=[f"error.{key}.{code}" for key, code in codes.items()],
                            back_url=_section_back(resident, catalogue, keys, position),

@@ -11,9 +11,8 @@ import { PinyinComposer } from "./keyboard/pinyin.js";
 import { HandwritingPad } from "./keyboard/handwriting.js";
 import { enhanceDatePickers } from "./keyboard/date-picker.js";
 
-const FREE_TEXT = new Set(["name", "text"]);
+const FREE_TEXT = new Set(["name", "text", "search"]);
 const SPELLED = new Set(["id", "phone", "digits", "number"]);
-const DEFAULT_TEXT_LAYOUT = { pinyin: "pinyin", dubeolsik: "hangul", qwerty: "letters" };
 
 function start(root) {
   const texts = root.dataset;
@@ -25,7 +24,12 @@ function start(root) {
   const speaking = () => document.documentElement.hasAttribute("data-speech-volume");
 
   let field = null;          // the field being typed into
-  let textLayoutName = DEFAULT_TEXT_LAYOUT[texts.layout] || "letters";
+  let textLayoutName = texts.layout;
+  // The layout a kind of field starts with: the language's own for names and texts;
+  // letters for the service search in Chinese (pinyin initials, yyzz, are typed as letters).
+  function startLayout(kind) {
+    return kind === "search" && texts.layout === "pinyin" ? "letters" : texts.layout;
+  }
   let shifted = false;
   let composing = false;     // a Hangul syllable is being built
   let padCandidates = [];
@@ -97,12 +101,31 @@ function start(root) {
       button.textContent = name;
     }
     const description = LAYOUT_DESCRIPTIONS[key.action];
-    if (description) { button.setAttribute("aria-label", name + " – " + texts[description]); }
+    if (description) {
+      button.setAttribute("aria-label", texts.textKeyMeaning.replace("%(key)s", name)
+                                                           .replace("%(meaning)s", texts[description]));
+    }
     if (key.action === "shift") { button.setAttribute("aria-pressed", String(shifted)); }
     return button;
   }
 
+  // Which key has the focus (a switch or Tab user), to give it back after a rebuild.
+  function focusedKey() {
+    const key = document.activeElement;
+    if (!key || !root.contains(key)) { return null; }
+    return key.dataset.action || key.dataset.text || key.dataset.candidate || key.dataset.page;
+  }
+
+  function refocus(name) {
+    if (name === null) { return; }
+    const key = [...root.querySelectorAll("button")].find((button) => !button.disabled &&
+      (button.dataset.action || button.dataset.text || button.dataset.candidate ||
+       button.dataset.page) === name);
+    (key || root.querySelector(".touch-key:not(:disabled)") || field).focus();
+  }
+
   function render() {
+    const had = focusedKey();
     body.textContent = "";
     body.dataset.layout = mode() === "direct" ? field.dataset.keyboard : textLayoutName;
     if (mode() === "handwriting") { body.append(pad.element); }
@@ -114,6 +137,7 @@ function start(root) {
     });
     renderCandidates();
     if (mode() === "handwriting") { requestAnimationFrame(() => pad.fit()); }
+    refocus(had);
   }
 
   // The candidate bar: pinyin typed so far and its characters, or the pad's guesses.
@@ -124,6 +148,7 @@ function start(root) {
     button.className = "touch-key touch-key--candidate";
     button.lang = "zh-Hans";
     button.textContent = text;
+    button.dataset.candidate = text;
     button.addEventListener("click", () => { onChoose(); say(text); });
     return button;
   }
@@ -134,42 +159,51 @@ function start(root) {
     button.className = "touch-key touch-key--function touch-key--page";
     button.setAttribute("aria-label", name);
     button.textContent = symbol;
+    button.dataset.page = String(step);
     button.disabled = !enabled;
     button.addEventListener("click", () => pinyin.turn(step));
     return button;
   }
 
+  // One live status line, changed in place (a newly inserted live region is not read
+  // out), and the letters typed so far beside it.
+  const typed = document.createElement("p");
+  typed.className = "touch-keyboard__typed";
+  const status = document.createElement("p");
+  status.className = "touch-keyboard__status";
+  status.setAttribute("role", "status");
+  const choices = document.createElement("div");
+  choices.className = "touch-keyboard__choices";
+  choices.setAttribute("role", "group");
+  choices.setAttribute("aria-label", texts.textCandidates);
+  bar.append(typed, status, choices);
+
   function renderCandidates() {
     if (!field) { return; }
-    bar.textContent = "";
+    const had = root.contains(document.activeElement) && bar.contains(document.activeElement)
+      ? focusedKey() : null;
     const writing = mode() === "handwriting";
     const typing = mode() === "pinyin" && pinyin.letters;
     bar.hidden = !(writing || typing);
-    if (bar.hidden) { updateHeight(); return; }
-    const status = document.createElement("p");
-    status.className = "touch-keyboard__typed";
-    status.setAttribute("role", "status");
+    choices.textContent = "";
+    if (bar.hidden) { status.textContent = ""; updateHeight(); return; }
+    typed.hidden = !typing;
+    typed.textContent = typing ? pinyin.letters : "";
+    typed.setAttribute("aria-label", texts.textTyped.replace("%(letters)s", pinyin.letters));
     if (typing) {
-      status.textContent = pinyin.letters;
-      status.setAttribute("aria-label", texts.textTyped + ": " + pinyin.letters);
+      status.textContent = !pinyin.candidates.length && !pinyin.failed && !pinyin.busy
+        ? texts.textNoMatch : "";
+      choices.append(pageButton(texts.textPreviousCandidates, "‹", -1, pinyin.page > 0));
+      pinyin.candidates.forEach((candidate) => choices.append(
+        candidateButton(candidate.text, () => insert(pinyin.choose(candidate)))));
+      choices.append(pageButton(texts.textMoreCandidates, "›", 1, pinyin.hasMore));
     } else {
       status.textContent = padFailed ? texts.textNoHandwriting : texts.textCandidates;
+      padCandidates.forEach((text) => choices.append(
+        candidateButton(text, () => { insert(text); pad.clear(); })));
     }
-    const list = document.createElement("div");
-    list.className = "touch-keyboard__choices";
-    list.setAttribute("role", "group");
-    list.setAttribute("aria-label", texts.textCandidates);
-    if (typing) {
-      list.append(pageButton(texts.textPreviousCandidates, "‹", -1, pinyin.page > 0));
-      pinyin.candidates.forEach((candidate) => list.append(
-        candidateButton(candidate.text, () => insert(pinyin.choose(candidate)))));
-      if (!pinyin.candidates.length && !pinyin.failed) { status.textContent += " · " + texts.textNoMatch; }
-      list.append(pageButton(texts.textMoreCandidates, "›", 1, pinyin.hasMore));
-    } else {
-      padCandidates.forEach((text) => list.append(candidateButton(text, () => { insert(text); pad.clear(); })));
-    }
-    bar.append(status, list);
     updateHeight();
+    refocus(had);
   }
 
   // Typing into the field.
@@ -201,8 +235,10 @@ function start(root) {
 
   function typeText(text) {
     if (mode() === "pinyin" && /^[a-z']$/.test(text)) {
-      // Surnames first only for a name's first character (李 before 里 for "li").
-      pinyin.names = field.dataset.keyboard === "name" && !field.value.slice(0, field.selectionStart).trim();
+      // In a name: surnames first for its first character (李 before 里 for "li"), then
+      // the characters given names use most (伟 before 魏 for "wei").
+      const name = field.dataset.keyboard === "name";
+      pinyin.names = name && (field.value.slice(0, field.selectionStart).trim() ? "given" : true);
       pinyin.type(text);
       return;
     }
@@ -221,25 +257,42 @@ function start(root) {
     replaceBefore((before, caret) => deleteBack(before, composing && caret && mode() === "hangul"));
   }
 
+  // Letters still composing when the resident moves on become the first candidate, as
+  // the space bar does; with no candidate they are dropped (the bar said "nothing matches").
+  function commitPinyin() {
+    if (mode() === "pinyin" && pinyin.letters && pinyin.candidates.length && !pinyin.busy) {
+      insert(pinyin.choose(pinyin.candidates[0]));
+    }
+    pinyin.clear();
+  }
+
   function act(action) {
     if (action === "delete") { deleteOne(); }
     else if (action === "clear") { field.value = ""; pinyin.clear(); composing = false; changed(); renderCandidates(); }
     else if (action === "space") {
-      if (mode() === "pinyin" && pinyin.letters && pinyin.candidates.length) {
+      if (mode() === "pinyin" && pinyin.letters && pinyin.candidates.length && !pinyin.busy) {
         insert(pinyin.choose(pinyin.candidates[0]));
       } else { insert(" "); }
     }
     else if (action === "shift") { shifted = !shifted; render(); }
-    else if (action === "next") { nextField(); }
-    else if (action === "done") { close(true); }
+    else if (action === "next") { commitPinyin(); nextField(); }
+    else if (action === "done") { commitPinyin(); close(true); keepFocus(); }
     else if (action.startsWith("layout:")) {
+      commitPinyin();
       textLayoutName = action.slice(7);
       composing = false;
       shifted = false;
-      pinyin.clear();
       pad.clear();
       render();
     }
+  }
+
+  let quietFocus = false;    // focusing the field without opening the keyboard again
+  function keepFocus() {
+    if (document.activeElement === field) { return; }
+    quietFocus = true;
+    field.focus();
+    quietFocus = false;
   }
 
   function nextField() {
@@ -297,6 +350,9 @@ function start(root) {
       pinyin.clear();
       composing = false;
       shifted = false;
+      if (!field || field.dataset.keyboard !== target.dataset.keyboard) {
+        textLayoutName = startLayout(target.dataset.keyboard);
+      }
       // Right after the field in the page's order (it is drawn docked at the bottom all the
       // same), so Tab or a switch goes from the field straight to its keys and back.
       target.after(root);
@@ -325,7 +381,7 @@ function start(root) {
     input.setAttribute("inputmode", "none");   // no tablet system keyboard on top of ours
   });
   document.addEventListener("focusin", (event) => {
-    if (event.target.matches("[data-keyboard]")) { open(event.target); }
+    if (event.target.matches("[data-keyboard]")) { if (!quietFocus) { open(event.target); } }
     else if (!root.contains(event.target)) { close(false); }
   });
   document.addEventListener("pointerdown", (event) => {

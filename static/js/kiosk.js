@@ -94,19 +94,35 @@
     });
   }
 
-  // "I am the mother", "Same as my home address": ticking copies answers already given.
+  // "I am the mother", "Same as my home address": ticking copies answers already given;
+  // typing in a copied field unticks it (what was typed is kept); boxes that copy the same
+  // answers (mother or father) exclude each other.
   function shortcuts() {
-    document.querySelectorAll("input[data-copy]").forEach(function (box) {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-copy]"));
+    var copying = false;
+    boxes.forEach(function (box) {
+      var copies = JSON.parse(box.dataset.copy);
+      var targets = Object.keys(copies);
       box.addEventListener("change", function () {
         if (!box.checked) { return; }
-        var copies = JSON.parse(box.dataset.copy);
-        Object.keys(copies).forEach(function (name) {
+        boxes.forEach(function (other) {
+          var shared = other.dataset.sources.split(" ").some(function (source) {
+            return box.dataset.sources.split(" ").indexOf(source) !== -1;
+          });
+          if (other !== box && shared) { other.checked = false; }
+        });
+        copying = true;
+        targets.forEach(function (name) {
           box.form.querySelectorAll('[name="' + name + '"]').forEach(function (control) {
             if (control.type === "radio") { control.checked = control.value === copies[name]; }
             else { control.value = copies[name]; }
             control.dispatchEvent(new Event("input", { bubbles: true }));
           });
         });
+        copying = false;
+      });
+      box.form.addEventListener("input", function (event) {
+        if (!copying && targets.indexOf(event.target.name) !== -1) { box.checked = false; }
       });
     });
   }
@@ -133,6 +149,14 @@
         shown += inGroup;
       });
       status.textContent = shown ? "" : status.dataset.textNone;
+      // Adding a service reloads the page: the search typed so far goes with it, and stays
+      // in the address for Back.
+      document.querySelectorAll("[data-search] input[name=q]").forEach(function (kept) {
+        kept.value = input.value;
+      });
+      var address = new URL(location.href);
+      if (input.value) { address.searchParams.set("q", input.value); } else { address.searchParams.delete("q"); }
+      history.replaceState(null, "", address);
     };
     input.addEventListener("input", filter);
     form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });

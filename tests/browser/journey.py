@@ -215,7 +215,7 @@ class Visit:
         self.close_keyboard()
         self.finger.tap(picker.locator("[data-date-part=month] button").last)      # + : January
         self.finger.tap(picker.locator("input[name$='-day']"))
-        self.finger.type_keys("5")
+        self.finger.type_keys("1")      # the 1st of January: never in the future
         self.close_keyboard()
 
     def continue_form(self):

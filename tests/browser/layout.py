@@ -76,15 +76,18 @@ def enhanced_contrast_violations(page):
 
 
 REACH = """
-() => {
-  const inView = (el) => { const b = el.getBoundingClientRect();
-    return b.height > 0 && b.top >= -0.5 && b.bottom <= innerHeight + 0.5; };
+(needsPrimary) => {
+  const reachable = (el) => { const b = el.getBoundingClientRect();
+    if (!(b.height > 0 && b.top >= -0.5 && b.bottom <= innerHeight + 0.5)) return false;
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return !!hit && (hit === el || el.contains(hit)); };
   const primary = document.querySelector('[data-primary-action]:not([hidden])');
   const bar = document.querySelector('.kiosk-bar');
   const problems = [];
+  if (needsPrimary && !primary) problems.push('there is no primary action');
   const look = (where) => {
-    if (primary && !inView(primary)) problems.push(`the primary action is out of view ${where}`);
-    if (bar && !inView(bar)) problems.push(`the top bar is out of view ${where}`);
+    if (primary && !reachable(primary)) problems.push(`the primary action is out of reach ${where}`);
+    if (bar && !reachable(bar)) problems.push(`the top bar is out of view ${where}`);
   };
   const start = scrollY;
   scrollTo(0, 0); look('at the top');
@@ -107,9 +110,10 @@ KEYBOARD_COVER = """
 """
 
 
-def reach_problems(page):
-    """The primary action and the top bar must be in view, scrolled to the top or bottom."""
-    return page.evaluate(REACH)
+def reach_problems(page, needs_primary=True):
+    """The primary action (when the screen has one) and the top bar must be in view and
+    not covered, scrolled to the top or to the bottom."""
+    return page.evaluate(REACH, needs_primary)
 
 
 def keyboard_problems(page, tap=True):

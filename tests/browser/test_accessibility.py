@@ -26,6 +26,8 @@ CASES = [(language, mode) for language in ("zh", "en", "ko") for mode in MODES
 # in the modes that change the page's layout (read aloud and high contrast do not).
 TYPED_SCREENS = {"form", "form, date picker", "form, shortcuts", "add service"}
 LAYOUT_MODES = {"default", "large_text", "sign", "voice"}
+# Screens where the resident chooses among equals, with no one next step.
+NO_PRIMARY_ACTION = {"menu", "timeout dialog", "start over?", "page not found"}
 
 
 def measure(page, problems, name, mode, viewport=None):
@@ -38,7 +40,7 @@ def measure(page, problems, name, mode, viewport=None):
         for shape in (viewport, PORTRAIT if viewport == LANDSCAPE else LANDSCAPE):
             page.set_viewport_size(shape)
             found += [f"{problem} ({shape['width']}×{shape['height']})"
-                      for problem in reach_problems(page)]
+                      for problem in reach_problems(page, name not in NO_PRIMARY_ACTION)]
             if name in TYPED_SCREENS and mode in LAYOUT_MODES:
                 found += [f"{problem} ({shape['width']}×{shape['height']})"
                           for problem in keyboard_problems(page)]

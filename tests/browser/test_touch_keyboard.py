@@ -205,3 +205,55 @@ def test_an_email_gets_letters_at_and_dot_com(form):
     finger.type_keys("jo@example")
     finger.key(".com")
     assert value(page, "applicant_email") == "jo@example.com"
+
+
+def test_after_a_surname_the_given_name_is_ranked_as_a_word_not_a_surname(form):
+    page, finger = form("zh")
+    finger.open("applicant_name")
+    for letter in "zhangwei":
+        finger.key(letter)
+    finger.choose("张")
+    expect(page.locator(".touch-keyboard__typed")).to_have_text("wei")
+    finger.choose("伟", pages=1)        # on the first page, not behind the surnames 魏 韦
+    assert value(page) == "张伟"
+
+
+def test_letters_still_composing_become_the_first_candidate_on_done(form):
+    page, finger = form("zh")
+    finger.open("applicant_name")
+    for letter in "wang":
+        finger.key(letter)
+    expect(page.locator("[data-keyboard-candidates]")).not_to_have_attribute("aria-busy", "true")
+    first = page.locator(".touch-key--candidate").first.inner_text()
+    finger.key("完成")
+    assert value(page) == first
+
+
+def test_a_shortcut_copies_at_once_typing_unticks_it_and_parents_exclude_each_other(form):
+    page, finger = form("en", package="have_baby", section="parents", answers={
+        "/form/applicant": {"applicant_name": "Jo Lee", "applicant_id_type": "passport",
+                            "applicant_id_number": "E12345678"}})
+    mother = page.locator("#shortcut-applicant_is_mother")
+    father = page.locator("#shortcut-applicant_is_father")
+    finger.tap(page.locator('label[for="shortcut-applicant_is_mother"]'))
+    expect(page.locator("#mother_name")).to_have_value("Jo Lee")
+    expect(page.locator("#mother_id_number")).to_have_value("E12345678")
+    finger.tap(page.locator('label[for="shortcut-applicant_is_father"]'))
+    expect(mother).not_to_be_checked()
+    expect(father).to_be_checked()
+    finger.tap(page.locator('label[for="shortcut-applicant_is_mother"]'))
+    finger.open("mother_name")
+    finger.type_keys("x")
+    expect(mother).not_to_be_checked()          # what the resident types is theirs
+
+
+def test_the_search_typed_stays_after_adding_a_service(form):
+    page, finger = form("en", package="open_shop", section="applicant")
+    page.goto("/builder/add")
+    finger.open("service-query")
+    finger.type_keys("card")
+    finger.key("Done")
+    card = page.locator("#item-social_security_card_replace")
+    finger.tap(card.get_by_role("button"), navigates=True)
+    expect(page.locator("#service-query")).to_have_value("card")
+    expect(page.locator("#item-pension_claim")).to_be_hidden()

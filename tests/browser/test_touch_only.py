@@ -117,9 +117,7 @@ def try_the_builder(visit, chosen):
     visit.finger.tap_link(visit.words("Add another service"))
     query = {"zh": ("pinyin", "sbk"), "en": ("keys", "card"), "ko": ("hangul", "카드")}
     how, what = query[visit.persona.language]
-    visit.finger.open("service-query")
-    if how == "pinyin":
-        visit.finger.layout("ABC")   # initials are typed as letters, not composed
+    visit.finger.open("service-query")   # letters first, also in Chinese: initials, not pinyin
     visit.finger.type_hangul(what) if how == "hangul" else visit.finger.type_keys(what)
     visit.close_keyboard()
     wanted = catalogue.items["social_security_card_replace"]

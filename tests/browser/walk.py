@@ -2,6 +2,7 @@
 screenshot gallery (scripts/screenshot-gallery.py)."""
 import re
 
+from layout import close_keyboard
 from resident import Resident
 
 SCREENS = ["home", "menu", "builder", "add service", "add service, keyboard open",
@@ -48,11 +49,6 @@ def open_keyboard(page, field_id):
     page.locator(f"#{field_id}").tap()
     page.locator("#touch-keyboard").wait_for(state="visible")
     page.wait_for_timeout(150)
-
-
-def close_keyboard(page):
-    if page.locator("#touch-keyboard").is_visible():
-        page.locator("#touch-keyboard [data-action=done]").tap()
 
 
 def walk(page, app, language, modes, on_screen):

@@ -6,7 +6,8 @@ import { Asker } from "./ask.js";
 
 export class PinyinComposer {
   constructor(url, csrf, onChange, onBusy) {
-    this.asker = new Asker(url, csrf, onBusy);
+    this.busy = false;
+    this.asker = new Asker(url, csrf, (waiting) => { this.busy = waiting; (onBusy || (() => {}))(waiting); });
     this.onChange = onChange;
     this.letters = "";
     this.page = 0;
@@ -16,17 +17,25 @@ export class PinyinComposer {
     this.failed = false;
   }
 
-  type(letter) { this.letters += letter; this.page = 0; return this.refresh(); }
+  // A new letter makes the shown candidates wrong at once: they go until the answer comes.
+  type(letter) { this.letters += letter; return this.restart(); }
 
-  back() { this.letters = this.letters.slice(0, -1); this.page = 0; return this.refresh(); }
+  back() { this.letters = this.letters.slice(0, -1); return this.restart(); }
+
+  restart() {
+    this.page = 0;
+    this.candidates = [];
+    this.hasMore = false;
+    return this.refresh();
+  }
 
   clear() { this.letters = ""; this.page = 0; this.candidates = []; this.hasMore = false; this.asker.drop(); }
 
   // The text a chosen candidate puts into the field; its letters leave the buffer.
   choose(candidate) {
     this.letters = this.letters.slice(candidate.consumed).replace(/^'+/, "");
-    this.page = 0;
-    this.refresh();
+    if (this.names) { this.names = "given"; }   // surnames first suits only the first character
+    this.restart();
     return candidate.text;
   }
 
