@@ -186,8 +186,13 @@ def fields_to_ask(state, catalogue):
 
 def form_sections(state, catalogue):
     """[(section, [fields])]: the screens of the one form, in order; derived fields left out."""
+    return by_section(fields_to_ask(state, catalogue), catalogue)
+
+
+def by_section(fields, catalogue):
+    """[(section, [fields])] keeping the fields' order."""
     grouped = []
-    for form_field in fields_to_ask(state, catalogue):
+    for form_field in fields:
         section = catalogue.sections[form_field.section]
         if not grouped or grouped[-1][0] is not section:
             grouped.append((section, []))

@@ -119,17 +119,6 @@ def _section_back(resident, catalogue, keys, position):
     return url_for("journey.eligibility" if before == "eligibility" else "packages.builder")
 
 
-def _by_section(fields, catalogue):
-    """[(section, [fields])] keeping the form's order."""
-    grouped = []
-    for form_field in fields:
-        section = catalogue.sections[form_field.section]
-        if not grouped or grouped[-1][0] is not section:
-            grouped.append((section, []))
-        grouped[-1][1].append(form_field)
-    return grouped
-
-
 @bp.get("/check")
 def check():
     catalogue = services().catalogue
@@ -142,7 +131,7 @@ def check():
                            failures=flow.ineligible(resident, catalogue),
                            questions=catalogue.questions_for(flow.chosen_items(resident)),
                            eligibility=resident.get("eligibility", {}),
-                           sections=_by_section(fields, catalogue),
+                           sections=flow.by_section(fields, catalogue),
                            asked=[section.key for section, _fields
                                   in flow.form_sections(resident, catalogue)],
                            answers=flow.all_answers(resident, catalogue),

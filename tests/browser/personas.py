@@ -1,7 +1,7 @@
 """Three residents and how each answers the one form by touch.
 
-Li Ming (中文) holds a mainland ID (one ending in X), types Chinese by pinyin and writes a
-character by hand; Jane Smith (English) and 김민수 (한국어) are foreign residents with
+Li Ming (中文) holds a mainland ID (one ending in X, a man's), types Chinese by pinyin and
+writes characters by hand; Jane Smith (English) and 김민수 (한국어) are foreign residents with
 passports, so the kiosk asks them the birth date and sex a mainland ID would have told.
 Each answer says how it is typed: ("keys", text) on the keyboard's own keys (capitals
 with Shift), ("pinyin", [(letters, characters), ...]), ("hangul", text), ("write", char)
@@ -36,9 +36,10 @@ LI_MING = Persona(
         # The child's 小 is written by hand, the rest typed by pinyin.
         "child_name": [("pinyin", [("li", "李")]), ("layout", "手写"), ("write", "小"),
                        ("layout", "拼音"), ("pinyin", [("hong", "红")])],
-        "father_name": [("layout", "手写"), ("write", "王"), ("layout", "拼音"),
-                        ("pinyin", [("gang", "刚")])],
-        "father_id_number": [("keys", "510104196307151013")],
+        # Li Ming is the father (his ID says so): "I am the father" fills his part.
+        "mother_name": [("layout", "手写"), ("write", "王"), ("layout", "拼音"),
+                        ("pinyin", [("fang", "芳")])],
+        "mother_id_number": [("keys", "11010519491231002X")],
         "employer_name": [("pinyin", [("chengdu", "成都"), ("gongsi", "公司")])],
         "birth_hospital": [("pinyin", [("renmin", "人民"), ("yiyuan", "医院")])],
         "business_name": [("pinyin", [("xingfu", "幸福"), ("mianguan", "面馆")])],
@@ -54,7 +55,7 @@ LI_MING = Persona(
         "address": [("pinyin", [("renmin", "人民"), ("lu", "路")]), ("keys", "8"),
                     ("pinyin", [("hao", "号")])],
     },
-    shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"})
+    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"})
 
 JANE_SMITH = Persona(
     language="en", id_type="passport", id_number="E12345678", phone="+447911123456",
