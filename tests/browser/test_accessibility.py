@@ -27,7 +27,11 @@ CASES = [(language, mode) for language in ("zh", "en", "ko") for mode in MODES
 TYPED_SCREENS = {"form", "form, date picker", "form, shortcuts", "add service"}
 LAYOUT_MODES = {"default", "large_text", "sign", "voice"}
 # Screens where the resident chooses among equals, with no one next step.
-NO_PRIMARY_ACTION = {"menu", "timeout dialog", "start over?", "page not found"}
+NO_PRIMARY_ACTION = {"menu", "start over?", "page not found"}
+# The on-screen keyboard (its Next field and Done lead on) or a modal dialog covers the
+# screen on purpose: reach is measured on the screen beneath, just before.
+COVERED = {"add service, keyboard open", "form, keyboard open",
+           "form, date picker keypad open", "timeout dialog"}
 
 
 def measure(page, problems, name, mode, viewport=None):
@@ -39,8 +43,9 @@ def measure(page, problems, name, mode, viewport=None):
         # The next step is in reach in both orientations, at the top and bottom of the page.
         for shape in (viewport, PORTRAIT if viewport == LANDSCAPE else LANDSCAPE):
             page.set_viewport_size(shape)
-            found += [f"{problem} ({shape['width']}×{shape['height']})"
-                      for problem in reach_problems(page, name not in NO_PRIMARY_ACTION)]
+            if name not in COVERED:
+                found += [f"{problem} ({shape['width']}×{shape['height']})"
+                          for problem in reach_problems(page, name not in NO_PRIMARY_ACTION)]
             if name in TYPED_SCREENS and mode in LAYOUT_MODES:
                 found += [f"{problem} ({shape['width']}×{shape['height']})"
                           for problem in keyboard_problems(page)]
