@@ -327,8 +327,21 @@ function start(root) {
   function updateHeight() {
     const height = root.hidden ? 0 : root.offsetHeight;
     document.documentElement.style.setProperty("--keyboard-height", height + "px");
-    if (height) { requestAnimationFrame(keepInView); }
+    if (height) { scrollSoon(); }
   }
+
+  // Never scroll while a finger is still down: the tap would end on whatever scrolled
+  // under it (the page, not the field), and the keyboard would close again.
+  let fingerDown = false;
+  let scrollWaiting = false;
+  function scrollSoon() {
+    if (fingerDown) { scrollWaiting = true; } else { requestAnimationFrame(keepInView); }
+  }
+  document.addEventListener("pointerdown", () => { fingerDown = true; }, true);
+  ["pointerup", "pointercancel"].forEach((name) => document.addEventListener(name, () => {
+    fingerDown = false;
+    if (scrollWaiting) { scrollWaiting = false; setTimeout(() => requestAnimationFrame(keepInView), 0); }
+  }, true));
 
   function keepInView() {
     if (!field || root.hidden) { return; }
@@ -419,7 +432,7 @@ function start(root) {
       field.focus();
     }
   });
-  window.addEventListener("resize", () => { updateHeight(); keepInView(); });
+  window.addEventListener("resize", updateHeight);
 }
 
 enhanceDatePickers();

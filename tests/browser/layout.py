@@ -110,6 +110,13 @@ KEYBOARD_COVER = """
 """
 
 
+WHERE_FOCUS = """(field) => { const active = document.activeElement;
+  const box = field.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  const name = (el) => el ? (el.id ? '#' + el.id : el.tagName.toLowerCase()) + '.' + el.className : 'none';
+  return `${name(active)}, at the field's centre ${name(hit)}, field at ${Math.round(box.top)}`; }"""
+
+
 def reach_problems(page, needs_primary=True):
     """The primary action (when the screen has one) and the top bar must be in view and
     not covered, scrolled to the top or to the bottom."""
@@ -126,7 +133,12 @@ def keyboard_problems(page, tap=True):
             field.tap()
         else:
             field.focus()
-        page.locator("#touch-keyboard").wait_for(state="visible")
+        try:
+            page.locator("#touch-keyboard").wait_for(state="visible", timeout=5000)
+        except Exception:
+            problems.append(f"#{field_id}: the keyboard did not open; focus on "
+                            + page.evaluate(WHERE_FOCUS, field.element_handle()))
+            continue
         settled(page)
         problem = page.evaluate(KEYBOARD_COVER, field.element_handle())
         if problem:
