@@ -102,8 +102,8 @@ class Finger:
     # The on-screen keyboard.
 
     def key(self, name):
-        """Tap one key of the on-screen keyboard by its accessible name."""
-        expect(self.keyboard).to_be_visible()
+        """Tap one key of the on-screen keyboard by its accessible name (the tap waits for
+        the key to be visible)."""
         self.key_taps += 1
         self.keyboard.get_by_role("button", name=name, exact=True).first.tap()
 
