@@ -66,6 +66,22 @@ def mask(value):
     return value if len(value) <= 6 else value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
+# A cell starting with one of these is a formula to a spreadsheet program (OWASP, CSV
+# injection): =HYPERLINK(...), @SUM(...), +cmd, -1+1, and tab or carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a clerk's spreadsheet shows as text and never runs.
+
+    As OWASP recommends, a cell that could start a formula gets a leading apostrophe, which
+    spreadsheets treat as "this is text" and do not show: +86 138 0013 8000 still reads as
+    a phone number.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 class BackOffice:
     """Inbox, statuses and audit log in a sqlite-utils database."""
 
@@ -143,20 +159,20 @@ class BackOffice:
             self._audit(reference, who, now, status, reason.strip())
 
     def csv_export(self, rows):
-        """A CSV of the listed submissions, ID numbers masked."""
+        """A CSV of the listed submissions, ID numbers masked, no cell a spreadsheet runs."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["reference", "received", "kiosk", "package", "status", "reason",
                          "services", "applicant", "id_number", "phone"])
         for row in rows:
             answers = row["payload"]["answers"]
-            writer.writerow([row["reference"], row["received"], row["kiosk_id"],
+            writer.writerow(map(spreadsheet_safe, [row["reference"], row["received"], row["kiosk_id"],
                              row["package_title"], row["status"], row["reason"],
                              "; ".join(item.get("title_zh", item["key"])
                                        for item in row["payload"]["items"]),
                              answers.get("applicant_name", ""),
                              mask(answers.get("applicant_id_number", "")),
-                             answers.get("applicant_phone", "")])
+                             answers.get("applicant_phone", "")]))
         return "\ufeff" + out.getvalue()  # a byte-order mark so spreadsheet programs read UTF-8
 
     def summary(self, catalogue):

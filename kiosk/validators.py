@@ -28,8 +28,12 @@ class Invalid(ValueError):
 
 
 def clean_text(value, max_length):
-    """Trim, normalise width (full-width digits from Chinese keyboards), refuse control characters."""
+    """Trim, normalise width (full-width digits from Chinese keyboards) and every script's
+    digits to 0-9 (١١٠ is 110: \\d and int() take them, the back office would not), refuse
+    control characters."""
     value = unicodedata.normalize("NFKC", value or "").strip()
+    value = "".join(str(unicodedata.decimal(char)) if unicodedata.category(char) == "Nd" else char
+                    for char in value)
     if len(value) > max_length:
         raise Invalid("too_long")
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
@@ -64,7 +68,7 @@ def check_resident_id(value, today=None):
     value = re.sub(r"\s", "", value).upper()
     if len(value) != 18:
         raise Invalid("id_length")
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise Invalid("id_characters")
     if int(value[:2]) not in _PROVINCES:
         raise Invalid("id_region")
@@ -90,14 +94,14 @@ def check_foreign_permanent_id(value, today=None):
     today = today or datetime.date.today()
     if len(value) == 18:
         # 2023 card: starts with 9, birth date in 7..14, same check character as resident IDs.
-        if not re.fullmatch(r"9\d{16}[\dX]", value):
+        if not re.fullmatch(r"9[0-9]{16}[0-9X]", value):
             raise Invalid("foreign_id_format")
         _birth_date(value[6:14], today)
         if gb11643_check_character(value[:17]) != value[17]:
             raise Invalid("id_check_digit")
         return value
     # 2017 card: three-letter nationality, four-digit office, birth date YYMMDD, two digits.
-    match = re.fullmatch(r"[A-Z]{3}\d{4}(\d{6})\d{2}", value)
+    match = re.fullmatch(r"[A-Z]{3}[0-9]{4}([0-9]{6})[0-9]{2}", value)
     if not match:
         raise Invalid("foreign_id_format")
     yymmdd = match.group(1)
@@ -109,7 +113,7 @@ def check_foreign_permanent_id(value, today=None):
 def check_passport(value):
     """A passport number: 5 to 20 letters and digits with at least one digit."""
     value = re.sub(r"[\s-]", "", value).upper()
-    if not re.fullmatch(r"[A-Z0-9]{5,20}", value) or not re.search(r"\d", value):
+    if not re.fullmatch(r"[A-Z0-9]{5,20}", value) or not re.search(r"[0-9]", value):
         raise Invalid("passport_format")
     return value
 
@@ -161,7 +165,7 @@ def check_date(value, date_range="any", today=None):
 
 
 def check_number(value, minimum=None, maximum=None):
-    if not re.fullmatch(r"\d+", value):
+    if not re.fullmatch(r"[0-9]+", value):
         raise Invalid("number")
     number = int(value)
     if minimum is not None and number < minimum:

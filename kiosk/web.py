@@ -37,7 +37,10 @@ def local_path(target, fallback):
     if not target:
         return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read a backslash as a slash (/\evil.example is //evil.example) and drop
+    # tabs and newlines: only a plain local path is followed.
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(char.isspace() or ord(char) < 32 for char in target)):
         return fallback
     return target
 

@@ -85,3 +85,21 @@ def test_the_summary_shows_the_seed_targets(app):
     assert catalogue_row[:2] == [str(len(catalogue.items)), f"{online}%"]
     applied_row = [cell.text for cell in rows[1].findall("td")]
     assert applied_row[0] == "1"
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "@SUM(1)", "+cmd", "-1+1",
+                                  "\t=1+1", "\r=1+1"])
+def test_the_csv_never_hands_a_spreadsheet_a_formula(tmp_path, name):
+    import csv
+    import io
+    app = make_app(tmp_path)
+    services = app.extensions["kiosk"]
+    services.staff.add("clerk", "correct horse battery")
+    reference = services.store.create_submission("K2", {
+        **RECORD, "answers": {"applicant_name": name, "applicant_phone": "+86 138 0013 8000"}})
+    services.outbox.deliver_due()
+    rows = list(csv.DictReader(io.StringIO(
+        signed_in(app).get("/backoffice/export.csv").data.decode("utf-8-sig"))))
+    row = next(row for row in rows if row["reference"] == reference)
+    assert row["applicant"] == "'" + name
+    assert row["phone"] == "'+86 138 0013 8000"     # shown as +86 138 0013 8000, as text

@@ -285,6 +285,20 @@ def test_large_text_is_a_session_toggle(client):
     assert "large-text" not in (client.get("/").document.get("class") or "")
 
 
+@pytest.mark.parametrize("next_url", ["/\\evil.example/phish", "/%5Cevil.example/phish",
+                                      "/\tevil", "//evil.example", "https://evil.example/",
+                                      "/\r\n/evil"])
+def test_start_over_and_preferences_never_lead_off_the_kiosk(client, next_url):
+    from urllib.parse import quote
+    page = client.get("/start-over?next=" + quote(next_url, safe="/%"))
+    back = page.document.find(".//main//a[@class='button button--secondary']").get("href")
+    assert back == "/"
+    location = post(client, "/preferences", {"lang": "en", "next": next_url}).location
+    # A browser reads \ as /, and skips tabs and newlines: none may lead to another host.
+    cleaned = location.replace("\\", "/").replace("\t", "").replace("\r", "").replace("\n", "")
+    assert cleaned.startswith("/") and not cleaned.startswith("//") and ":" not in cleaned
+
+
 def test_preferences_refuse_to_redirect_off_the_kiosk(client):
     response = post(client, "/preferences", {"lang": "en", "next": "https://example.com/"})
     assert response.location == "/"

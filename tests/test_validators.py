@@ -132,3 +132,11 @@ def test_clean_text_refuses_overlong_and_control_characters(value, code):
     with pytest.raises(Invalid) as raised:
         clean_text(value, 10)
     assert raised.value.code == code
+
+
+def test_other_scripts_digits_become_0_to_9_before_any_check():
+    arabic_indic = "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X"
+    assert clean_text(arabic_indic, 30) == "11010519491231002X"
+    with pytest.raises(Invalid):        # a validator used on its own takes only 0-9
+        check_resident_id(arabic_indic, TODAY)
+    assert check_number(clean_text("٤٢", 10)) == "42"
