@@ -27,8 +27,14 @@ class ServerSession(CallbackDict, SessionMixin):
     def wipe(self):
         """Forget everything and take a new id, so an old cookie leads nowhere."""
         self.clear()
+        self.rotate()
+
+    def rotate(self):
+        """Keep the data under a new id (a sign-in, a resident's start): whoever held
+        the old id, a planted cookie say, holds nothing."""
         self.session_id = secrets.token_urlsafe(32)
         self.wiped = True
+        self.modified = True
 
 
 class SQLiteSessionInterface(SessionInterface):

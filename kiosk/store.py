@@ -34,6 +34,9 @@ class Store:
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             db = sqlite_utils.Database(connection)
             db.execute("PRAGMA busy_timeout = 10000")
+            # Deleted rows are overwritten, not just unlinked: a wiped resident's answers
+            # must not stay readable in the file (nor, after the checkpoint below, the WAL).
+            db.execute("PRAGMA secure_delete = ON")
             self._local.db = db
         return db
 
@@ -73,12 +76,22 @@ class Store:
                                    pk="id")
 
     def delete_session(self, session_id):
+        """Wipe one session, on disk too."""
         self.db.execute("delete from sessions where id = ?", [session_id])
+        self._forget_old_pages()
 
     def purge_sessions(self, oldest_allowed):
         """Wipe sessions idle since before `oldest_allowed` (the resident has walked away)."""
-        return self.db.execute("delete from sessions where updated < ?",
-                               [oldest_allowed]).rowcount
+        wiped = self.db.execute("delete from sessions where updated < ?",
+                                [oldest_allowed]).rowcount
+        if wiped:
+            self._forget_old_pages()
+        return wiped
+
+    def _forget_old_pages(self):
+        """Copy the WAL into the database and empty it: earlier versions of a wiped
+        session's pages live in the WAL until then."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # Submissions: written with their outbox entry in one transaction, before the
     # resident sees the reference, so nothing confirmed is ever lost.

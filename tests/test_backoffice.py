@@ -103,3 +103,15 @@ def test_the_csv_never_hands_a_spreadsheet_a_formula(tmp_path, name):
     row = next(row for row in rows if row["reference"] == reference)
     assert row["applicant"] == "'" + name
     assert row["phone"] == "'+86 138 0013 8000"     # shown as +86 138 0013 8000, as text
+
+
+def test_a_resident_session_id_does_not_survive_a_clerks_sign_in(app):
+    client = app.test_client()
+    token = csrf_token(client, "/staff/sign-in")
+    resident_id = client.get_cookie("kiosk_session").value
+    client.post("/staff/sign-in?next=/backoffice", data={
+        "csrf_token": token, "name": "clerk", "password": "correct horse battery"})
+    assert client.get_cookie("kiosk_session").value != resident_id
+    holder = app.test_client()
+    holder.set_cookie("kiosk_session", resident_id)
+    assert "/staff/sign-in" in holder.get("/backoffice").location

@@ -336,3 +336,24 @@ def test_start_over_works_even_when_the_session_and_its_token_are_already_gone(c
     response = client.post("/start-over", data={"csrf_token": "from-a-wiped-session"})
     assert response.status_code == 302 and response.location == "/"
     assert client.get("/builder").location == "/packages"
+
+
+def test_a_planted_session_id_reads_nothing_once_the_resident_starts(client):
+    token = csrf_token(client)
+    planted = client.get_cookie("kiosk_session").value
+    choose(client)
+    assert client.get_cookie("kiosk_session").value != planted
+    thief = client.application.test_client()
+    thief.set_cookie("kiosk_session", planted)
+    assert thief.get("/builder").location == "/packages"
+    assert token
+
+
+def test_start_over_leaves_no_answer_in_the_database_files(app, client):
+    import pathlib
+    choose(client)
+    post(client, "/form/applicant", {**SHOP_ANSWERS, "applicant_name": "Zyzzogeton Quilp"})
+    post(client, "/start-over")
+    database = pathlib.Path(app.extensions["kiosk"].settings.database_path)
+    for path in database.parent.glob(database.name + "*"):
+        assert b"Zyzzogeton" not in path.read_bytes(), path.name

@@ -25,6 +25,8 @@ def menu():
 @bp.post("/packages")
 def choose_package():
     package_key = request.form.get("package", "")
+    if "package" not in state():
+        state().rotate()   # a resident's start: an id planted before it reads nothing
     flow.start_package(state(), services().catalogue, package_key)
     if package_key in services().catalogue.packages:
         state()["announce"] = [f"chosen.{package_key}", "screen.builder"]

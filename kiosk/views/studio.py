@@ -19,7 +19,7 @@ def sign_in():
         outcome = services().staff.sign_in(request.form.get("name", ""),
                                            request.form.get("password", ""))
         if outcome == "ok":
-            session.clear()  # nothing of a resident's session survives a staff sign-in
+            session.wipe()  # nothing of a resident's session, not even its id, survives
             session["staff"] = request.form["name"]
             target = request.args.get("next", "")
             return redirect(target if target.startswith(("/studio", "/backoffice"))
