@@ -134,10 +134,16 @@ def staff_group():
 
 @staff_group.command("add")
 @click.argument("name")
-@click.password_option(help="The password (asked for twice when not given).")
-def staff_add_command(name, password):
-    """Create a staff account (or set a new password)."""
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input instead of asking for it.")
+def staff_add_command(name, password_stdin):
+    """Create a staff account (or set a new password). The password is asked for twice,
+    never taken on the command line, where other users and the shell history would see it."""
     from .staff import StaffError
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         current_app.extensions["kiosk"].staff.add(name, password)
     except StaffError as error:

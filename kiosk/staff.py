@@ -7,11 +7,15 @@ import re
 import time
 
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from .errors import KioskError
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{2,40}")
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's guess-based score, 0 to 4: 3 means "safely unguessable" (about 10^8 guesses
+# or more). aaaaaaaaaa, 1234567890 and password12 score 0 or 1.
+MIN_PASSWORD_SCORE = 3
 
 
 class StaffError(KioskError):
@@ -33,6 +37,11 @@ class Staff:
             raise StaffError("a staff name is 2 to 40 letters, digits, dots, dashes or _")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise StaffError(f"a password has at least {MIN_PASSWORD_LENGTH} characters")
+        if name.lower() in password.lower():
+            raise StaffError("the password must not contain the staff name")
+        if zxcvbn(password[:100], user_inputs=[name])["score"] < MIN_PASSWORD_SCORE:
+            raise StaffError("the password is too easy to guess (a common word, a pattern "
+                             "or a repeat): use a few unrelated words")
         self.store.db["staff"].upsert({"name": name, "password_hash": generate_password_hash(password),
                                        "failed": 0, "locked_until": 0.0}, pk="name")
 

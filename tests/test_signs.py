@@ -214,5 +214,27 @@ def test_coverage_command_and_its_threshold(app):
 
 
 def test_staff_add_refuses_a_short_password(app):
-    result = app.test_cli_runner().invoke(args=["staff", "add", "clerk", "--password", "short"])
+    result = app.test_cli_runner().invoke(args=["staff", "add", "clerk"],
+                                          input="short\nshort\n")
     assert result.exit_code == 1 and "at least 10 characters" in result.output
+
+
+@pytest.mark.parametrize("password, message", [
+    ("aaaaaaaaaa", "too easy to guess"), ("1234567890", "too easy to guess"),
+    ("password12", "too easy to guess"), ("clerkclerk", "must not contain the staff name"),
+    ("Clerk-2026-rocks", "must not contain the staff name"),
+])
+def test_staff_add_refuses_a_weak_password(app, password, message):
+    result = app.test_cli_runner().invoke(args=["staff", "add", "clerk", "--password-stdin"],
+                                          input=password + "\n")
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_staff_add_takes_no_password_on_the_command_line_but_asks_twice(app):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["staff", "add", "clerk", "--password", "correct horse battery"])
+    assert refused.exit_code == 2
+    result = runner.invoke(args=["staff", "add", "clerk"],
+                           input="correct horse battery\ncorrect horse battery\n")
+    assert result.exit_code == 0 and "correct horse" not in result.output
+    assert app.extensions["kiosk"].staff.sign_in("clerk", "correct horse battery") == "ok"
