@@ -145,7 +145,8 @@ JSON_ENDPOINTS = {"backoffice.receive"}
 
 
 def http_error(error):
-    if request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS:
+    if (request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS
+            or request.accept_mimetypes.best == "application/json"):   # e.g. a studio upload
         return jsonify(error=HTTP_ERROR_PAGES.get(error.code, "bad_request"),
                        message=error.description), error.code or 400
     return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))

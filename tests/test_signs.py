@@ -238,3 +238,25 @@ def test_staff_add_takes_no_password_on_the_command_line_but_asks_twice(app):
                            input="correct horse battery\ncorrect horse battery\n")
     assert result.exit_code == 0 and "correct horse" not in result.output
     assert app.extensions["kiosk"].staff.sign_in("clerk", "correct horse battery") == "ok"
+
+
+def test_a_too_large_upload_gets_json_when_json_was_asked_for(tmp_path, video):
+    from support import make_app
+    app = make_app(tmp_path, **{"signs.library_dir": str(tmp_path / "signs"),
+                                "signs.max_upload_mb": "1"})
+    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery")
+    client = app.test_client()
+    sign_in(client, app)
+    big = tmp_path / "big.webm"
+    big.write_bytes(b"\0" * (2 * 1024 * 1024))
+    response = upload(client, big)
+    assert response.status_code == 413 and response.is_json
+
+
+def test_the_status_page_shows_file_paths_only_to_staff(app):
+    client = app.test_client()
+    anyone = client.get("/status").get_data(as_text=True)
+    models_dir = str(app.extensions["kiosk"].settings.voice.models_dir)
+    assert models_dir not in anyone
+    sign_in(client, app)
+    assert models_dir in client.get("/status").get_data(as_text=True)

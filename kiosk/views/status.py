@@ -1,5 +1,5 @@
 """The status page for the hall's operator: what works on this kiosk and what is missing."""
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, session
 
 from ..web import services
 
@@ -21,4 +21,7 @@ def status():
         sign_coverage={sign_language: kiosk.signs.coverage(kiosk.prompts.keys(), sign_language)
                        for sign_language in kiosk.settings.signs.sign_languages.values()},
         sign_problems=kiosk.signs.problems,
-        submissions=kiosk.store.db["submissions"].count)
+        submissions=kiosk.store.db["submissions"].count,
+        # File paths and the engines' own messages tell an attacker about the machine:
+        # for signed-in staff only.
+        details=bool(session.get("staff")))
