@@ -8,19 +8,20 @@ import csv
 import datetime
 import io
 import json
-import re
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from .errors import KioskError
-from .handoff import SCHEMA
 
 STATUSES = ("received", "in_progress", "completed", "returned")
 # Where each status may go next.
 NEXT_STATUSES = {"received": ("in_progress", "returned"),
                  "in_progress": ("completed", "returned"),
                  "completed": (), "returned": ()}
-REQUIRED = {"schema": str, "reference": str, "kiosk_id": str, "created": str, "language": str,
-            "accessibility_modes": list, "package": dict, "items": list, "answers": dict,
-            "documents": list, "eligibility": dict}
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "submission.schema.json"
+SUBMISSION = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
 class Rejected(KioskError):
@@ -37,27 +38,57 @@ class StatusRefused(KioskError):
 
 
 def check_submission(data):
-    """Raise Rejected unless `data` follows the kiosk.submission/1 contract."""
-    if not isinstance(data, dict):
-        raise Rejected("the body must be a JSON object")
-    for name, kind in REQUIRED.items():
-        if name not in data:
-            raise Rejected(f"field {name!r} is missing")
-        if not isinstance(data[name], kind):
-            raise Rejected(f"field {name!r} must be a {kind.__name__}")
-    if data["schema"] != SCHEMA:
-        raise Rejected(f"schema must be {SCHEMA!r}, not {data['schema']!r}")
-    if not re.fullmatch(r"[2-9A-HJ-NP-Z]{2,6}-\d{6}-[2-9A-HJ-NP-Z]{5}", data["reference"]):
-        raise Rejected(f"reference {data['reference']!r} is not a kiosk reference")
+    """Raise Rejected unless `data` follows the published kiosk.submission/1 JSON Schema
+    (kiosk/data/submission.schema.json), with a reason naming where it fails."""
+    error = best_match(SUBMISSION.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "the document"
+        raise Rejected(f"{where}: {error.message[:200]}")
     try:
         created = datetime.datetime.fromisoformat(data["created"])
     except ValueError:
-        raise Rejected("created must be an ISO 8601 time") from None
+        raise Rejected("created: not a real time") from None
     if created.tzinfo is None:
-        raise Rejected("created must carry its time zone")
-    if not data["items"] or not all(isinstance(item, dict) and "key" in item
-                                    for item in data["items"]):
-        raise Rejected("items must list at least one service, each with a key")
+        raise Rejected("created: must carry its time zone")
+
+
+def load_document(body):
+    """The JSON document in a request body, or Rejected: not JSON, nested too deep, or
+    text that is not UTF-8 (a lone surrogate such as \\ud800)."""
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        raise Rejected("the JSON is nested too deeply") from None
+    except ValueError:
+        raise Rejected("the body is not valid JSON") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise Rejected("the JSON is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise Rejected("the body holds text that is not UTF-8") from None
+    unshowable = next(_unshowable(data), None)
+    if unshowable is not None:
+        raise Rejected(f"the body holds a character no page can show (U+{ord(unshowable):04X})")
+    return data
+
+
+def _unshowable(node):
+    """Control characters and Unicode noncharacters, which HTML may not carry: a clerk's
+    page showing them would not be a valid page."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _unshowable(key)
+            yield from _unshowable(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _unshowable(value)
+    elif isinstance(node, str):
+        for char in node:
+            code = ord(char)
+            if ((code < 32 and char not in "\t\n\r") or 0x7F <= code <= 0x9F
+                    or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+                yield char
 
 
 def mask(value):

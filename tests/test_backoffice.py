@@ -1,4 +1,6 @@
 """The built-in back office: clerks' pages behind sign-in, statuses with an audit log, CSV."""
+import datetime
+
 import pytest
 
 from handoff_support import RECORD
@@ -115,3 +117,72 @@ def test_a_resident_session_id_does_not_survive_a_clerks_sign_in(app):
     holder = app.test_client()
     holder.set_cookie("kiosk_session", resident_id)
     assert "/staff/sign-in" in holder.get("/backoffice").location
+
+
+ZONES = [datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=8)),
+         datetime.timezone(datetime.timedelta(hours=-9, minutes=-30))]
+
+
+def schema_valid_documents():
+    """Hypothesis: documents of every shape the published schema allows (any text where
+    text is allowed, nulls where nulls are, empty lists and many items)."""
+    from hypothesis import strategies as st
+
+    from kiosk.handoff import SCHEMA
+    key = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
+    # Any text a resident could type (controls and noncharacters are refused; tested apart).
+    showable = st.characters(blacklist_categories=("Cc", "Cs", "Cn"))
+    text = st.text(showable, max_size=60)
+    code = st.from_regex(r"[2-9A-HJ-NP-Z]{2,6}", fullmatch=True)
+    return st.fixed_dictionaries({
+        "schema": st.just(SCHEMA),
+        "reference": st.from_regex(r"[2-9A-HJ-NP-Z]{2,6}-[0-9]{6}-[2-9A-HJ-NP-Z]{5}", fullmatch=True),
+        "kiosk_id": code,
+        "created": st.datetimes(timezones=st.sampled_from(ZONES)).map(lambda when: when.isoformat()),
+        "language": st.sampled_from(["zh", "en", "ko"]),
+        "accessibility_modes": st.lists(st.sampled_from(
+            ["large_text", "high_contrast", "speech", "voice", "sign"]), unique=True),
+        "package": st.fixed_dictionaries({"key": st.none() | key, "title": st.none() | text,
+                                          "title_zh": st.none() | text}),
+        "items": st.lists(st.fixed_dictionaries({"key": key, "title": text, "title_zh": text,
+                                                 "department": key}), min_size=1, max_size=8),
+        "answers": st.dictionaries(key, st.text(showable, max_size=200), max_size=12),
+        "documents": st.lists(st.fixed_dictionaries({"key": key, "title": text,
+                                                     "title_zh": text}), max_size=6),
+        "eligibility": st.fixed_dictionaries({
+            "answers": st.dictionaries(key, st.booleans(), max_size=4),
+            "not_eligible": st.lists(st.fixed_dictionaries({"item": key, "question": key}),
+                                     max_size=3)}),
+    })
+
+
+def test_no_schema_valid_document_breaks_a_clerks_page(tmp_path):
+    """Fuzzed: documents the published schema allows are stored, and every clerk's page
+    that shows them still answers (never a 500)."""
+    from hypothesis import HealthCheck, given, settings
+
+    from kiosk.backoffice import check_submission
+    from kiosk.handoff import body_of, signed_headers
+
+    app = make_app(tmp_path, **{"handoff.secret": "fuzz-secret"})
+    app.extensions["kiosk"].staff.add("clerk", "correct horse battery")
+    clerk = signed_in(app)
+
+    @settings(max_examples=30, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(schema_valid_documents())
+    def stored_and_shown(document):
+        check_submission(document)          # the generator makes only what the schema allows
+        body = body_of(document)
+        response = app.test_client().post("/backoffice/api/submissions", data=body,
+                                          headers=signed_headers("fuzz-secret", body, "x"))
+        if response.status_code == 400:       # characters HTML cannot carry, refused
+            assert "no page can show" in response.get_json()["message"]
+            return
+        assert response.status_code in (200, 201), response.get_data(as_text=True)
+        assert clerk.get(f"/backoffice/{document['reference']}").status_code == 200
+
+    stored_and_shown()
+    assert len(app.extensions["kiosk"].backoffice.submissions()) >= 10   # many were stored
+    for url in ("/backoffice", "/backoffice/summary", "/backoffice/export.csv"):
+        assert clerk.get(url).status_code == 200, url       # every stored row at once

@@ -127,7 +127,13 @@ def test_a_duplicate_is_stored_once_and_answered_as_delivered(tmp_path):
      "not valid JSON"),
     (lambda body, headers: (body_of({"schema": "kiosk.submission/9"}),
                             signed_headers(SECRET, body_of({"schema": "kiosk.submission/9"}), "x")),
-     400, "is missing"),
+     400, "is a required property"),
+    (lambda body, headers: (body, {**headers, "Content-Type": "text/plain"}), 415, "application/json"),
+    (lambda body, headers: (b"[" * 100_000 + b"]" * 100_000,
+                            signed_headers(SECRET, b"[" * 100_000 + b"]" * 100_000, "x")),
+     400, "nested too deeply"),
+    (lambda body, headers: (b'{"x": "\\ud800"}', signed_headers(SECRET, b'{"x": "\\ud800"}', "x")),
+     400, "not UTF-8"),
 ])
 def test_the_receiving_api_refuses_bad_requests_clearly(tmp_path, change, status, message):
     app = back_office_app(tmp_path)
@@ -136,6 +142,53 @@ def test_the_receiving_api_refuses_bad_requests_clearly(tmp_path, change, status
     response = app.test_client().post("/backoffice/api/submissions", data=body, headers=headers)
     assert response.status_code == status
     assert message in response.get_json()["message"]
+
+
+def send(app, data):
+    body = body_of(data)
+    return app.test_client().post("/backoffice/api/submissions", data=body,
+                                  headers=signed_headers(SECRET, body, "x"))
+
+
+def valid_submission():
+    from kiosk.handoff import SCHEMA
+    return {"schema": SCHEMA, "reference": "K2-261127-7HQM4", "kiosk_id": "K2",
+            "created": "2026-11-27T10:00:00+08:00", "language": "en", "accessibility_modes": [],
+            "package": {"key": "open_shop", "title": "I want to open a shop", "title_zh": "我要开店"},
+            "items": [{"key": "business_licence", "title": "Business licence",
+                       "title_zh": "营业执照", "department": "market"}],
+            "answers": {"applicant_name": "Jane Smith"}, "documents": [],
+            "eligibility": {"answers": {}, "not_eligible": []}}
+
+
+@pytest.mark.parametrize("break_it, where", [
+    (lambda d: d["package"].update(title_zh={"x": 1}), "package/title_zh"),
+    (lambda d: d["package"].update(title_zh=None), None),          # allowed: build your own
+    (lambda d: d["items"][0].update(key={"x": 1}), "items/0/key"),
+    (lambda d: d["eligibility"].update(answers=[True]), "eligibility/answers"),
+    (lambda d: d["answers"].update(applicant_name="x" * 5000), "answers/applicant_name"),
+    (lambda d: d.update(nested=[[[[]]]]), "the document"),
+    (lambda d: d.update(created="2026-11-27T10:00:00"), "created"),
+    (lambda d: d["answers"].update(applicant_name="A\u0000B"), "the body holds a character"),
+    (lambda d: d["answers"].update(applicant_name="A\ufffeB"), "the body holds a character"),
+])
+def test_a_signed_document_that_breaks_the_schema_is_refused_with_where(tmp_path, break_it, where):
+    app = back_office_app(tmp_path)
+    data = valid_submission()
+    break_it(data)
+    response = send(app, data)
+    if where is None:
+        assert response.status_code == 201
+    else:
+        assert response.status_code == 400 and response.get_json()["message"].startswith(where)
+
+
+def test_the_kiosks_own_payload_follows_the_published_schema(tmp_path):
+    from kiosk.backoffice import check_submission
+    from kiosk.handoff import payload
+    app = back_office_app(tmp_path)
+    reference = kiosk(app).store.create_submission("K2", RECORD)
+    check_submission(payload(kiosk(app).store.get_submission(reference), kiosk(app).catalogue))
 
 
 def test_answers_are_purged_after_the_retention_days_but_the_record_stays(tmp_path):

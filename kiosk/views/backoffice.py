@@ -1,11 +1,9 @@
 """The built-in back office on the web: the signed receiving API and the clerks' pages."""
-import json
-
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
                    request, session, url_for)
 from flask_babel import gettext as _
 
-from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, mask
+from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, load_document, mask
 from ..messages import STATUS_LABELS
 from ..handoff import verify
 from ..web import services, staff_required
@@ -16,17 +14,20 @@ MAX_BODY = 256 * 1024
 
 @bp.post("/api/submissions")
 def receive():
-    """Receive one kiosk.submission/1: 401 for a bad signature, 400 for a bad body."""
+    """Receive one kiosk.submission/1: 401 for a bad signature, 415 for a body that is not
+    JSON, 400 (with the reason) for one that breaks the schema."""
     kiosk = services()
     body = request.get_data(cache=False)
     problem = verify(kiosk.handoff_secret, request.headers, body,
                      kiosk.settings.handoff.max_clock_skew_seconds)
     if problem:
         return jsonify(error="unauthorized", message=problem), 401
+    if request.mimetype != "application/json":
+        return jsonify(error="unsupported_type", message="send application/json"), 415
     try:
-        data = json.loads(body)
-    except ValueError:
-        return jsonify(error="bad_json", message="the body is not valid JSON"), 400
+        data = load_document(body)
+    except Rejected as error:
+        return jsonify(error="bad_json", message=str(error)), 400
     try:
         outcome = kiosk.backoffice.receive(data)
     except Rejected as error:
