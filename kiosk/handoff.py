@@ -198,8 +198,11 @@ class Outbox:
         oldest = next(self.store.db.query(
             "select min(created) as created from outbox where status = 'pending'"))["created"]
         age = (now - datetime.datetime.fromisoformat(oldest)).total_seconds() if oldest else None
+        last = next(self.store.db.query(
+            "select max(delivered) as at from outbox where status = 'delivered'"))["at"]
         return {"pending": counts.get("pending", 0), "delivered": counts.get("delivered", 0),
-                "dead": counts.get("dead", 0), "oldest_pending_seconds": age}
+                "dead": counts.get("dead", 0), "oldest_pending_seconds": age,
+                "last_delivered": last or None}
 
     def retry(self, reference=None, now=None):
         """Put dead letters (one, or all) back in the queue; return how many."""

@@ -201,3 +201,15 @@ def test_answers_are_purged_after_the_retention_days_but_the_record_stays(tmp_pa
     submission = kiosk(app).store.get_submission(reference)
     assert submission["answers"] == {} and submission["reference"] == reference
     assert "purged" in app.test_cli_runner().invoke(args=["purge"]).output
+
+
+def test_the_status_page_says_when_the_hand_off_needs_attention(tmp_path):
+    from support import make_app
+    app = make_app(tmp_path)
+    client = app.test_client()
+    assert "一切正常" in client.get("/status").get_data(as_text=True)
+    reference = kiosk(app).store.create_submission("K2", RECORD)
+    kiosk(app).store.db.execute("update outbox set status = 'dead', last_error = 'HTTP 400' "
+                                "where reference = ?", [reference])
+    page = client.get("/status").get_data(as_text=True)
+    assert "需要处理" in page and "死信" in page

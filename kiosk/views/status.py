@@ -1,27 +1,51 @@
-"""The status page for the hall's operator: what works on this kiosk and what is missing."""
+"""The status page for the hall's operator: what works on this kiosk and what is missing,
+with one verdict at the top."""
 from flask import Blueprint, render_template, session
 
+from ..messages import N_
 from ..web import services
 
 bp = Blueprint("status", __name__)
+
+
+# Submissions waiting this long for the back office need someone to look.
+STALE_PENDING_SECONDS = 3600
 
 
 @bp.get("/status")
 def status():
     kiosk = services()
     speech = kiosk.speech
+    handoff = kiosk.outbox.status()
+    sign_problems = kiosk.signs.problems
+    attention = needs_attention(kiosk, handoff, sign_problems)
     return render_template(
-        "screens/status.html",
+        "screens/status.html", attention=attention, handoff=handoff,
         speech_ready=speech.available(),
         speech_problem=(speech.engine.error if speech.engine else None),
         missing_voices=speech.missing_voices,
         cache_megabytes=round(speech.cache.size / 1e6, 1),
         voice_models=kiosk.voice.status(),
-        pending=kiosk.store.db["outbox"].count_where("status = ?", ["pending"]),
+        pending=handoff["pending"],
         sign_coverage={sign_language: kiosk.signs.coverage(kiosk.prompts.keys(), sign_language)
                        for sign_language in kiosk.settings.signs.sign_languages.values()},
-        sign_problems=kiosk.signs.problems,
+        sign_problems=sign_problems,
         submissions=kiosk.store.db["submissions"].count,
         # File paths and the engines' own messages tell an attacker about the machine:
         # for signed-in staff only.
         details=bool(session.get("staff")))
+
+
+def needs_attention(kiosk, handoff, sign_problems):
+    """What the operator should look at, as message ids (empty: all is well)."""
+    found = []
+    if handoff["dead"]:
+        found.append(N_("Some applications could not be handed off (dead letters): "
+                        "flask --app kiosk handoff status"))
+    if (handoff["oldest_pending_seconds"] or 0) > STALE_PENDING_SECONDS:
+        found.append(N_("Applications have waited over an hour for the back office."))
+    if kiosk.settings.speech.enabled and not kiosk.speech.available():
+        found.append(N_("Read aloud is turned on but not working."))
+    if sign_problems:
+        found.append(N_("The sign-language clip library has problems."))
+    return found
