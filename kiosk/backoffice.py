@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from .errors import KioskError
+from .times import day_after, day_start_utc, local_text
 
 STATUSES = ("received", "in_progress", "completed", "returned")
 # Where each status may go next.
@@ -149,8 +150,10 @@ class BackOffice:
         self.store.db["audit"].insert({"reference": reference, "who": who, "at": at,
                                        "action": action, "detail": detail})
 
-    def submissions(self, status=None, package=None, since=None, until=None):
-        """The inbox, newest first, filtered by status, package and received date."""
+    def submissions(self, status=None, package=None, since=None, until=None, zone=None):
+        """The inbox, newest first, filtered by status, package and received date (the
+        dates are the hall's calendar days in `zone`; UTC when None)."""
+        zone = zone or datetime.timezone.utc
         clauses, values = [], []
         for column, value in (("status", status), ("package", package)):
             if value:
@@ -158,10 +161,10 @@ class BackOffice:
                 values.append(value)
         if since:
             clauses.append("received >= ?")
-            values.append(since)
+            values.append(day_start_utc(since, zone))
         if until:
             clauses.append("received < ?")
-            values.append(until + "T99")  # the whole of the last day
+            values.append(day_start_utc(day_after(until), zone))   # the whole last day
         where = f"where {' and '.join(clauses)}" if clauses else ""
         rows = self.store.db.query(f"select * from inbox {where} order by received desc", values)
         return [{**row, "payload": json.loads(row["payload"])} for row in rows]
@@ -189,7 +192,7 @@ class BackOffice:
             self.store.db["inbox"].update(reference, {"status": status, "reason": reason.strip()})
             self._audit(reference, who, now, status, reason.strip())
 
-    def csv_export(self, rows):
+    def csv_export(self, rows, zone=datetime.timezone.utc):
         """A CSV of the listed submissions, ID numbers masked, no cell a spreadsheet runs."""
         out = io.StringIO()
         writer = csv.writer(out)
@@ -197,7 +200,8 @@ class BackOffice:
                          "services", "applicant", "id_number", "phone"])
         for row in rows:
             answers = row["payload"]["answers"]
-            writer.writerow(map(spreadsheet_safe, [row["reference"], row["received"], row["kiosk_id"],
+            writer.writerow(map(spreadsheet_safe, [row["reference"],
+                             local_text(row["received"], zone), row["kiosk_id"],
                              row["package_title"], row["status"], row["reason"],
                              "; ".join(item.get("title_zh", item["key"])
                                        for item in row["payload"]["items"]),

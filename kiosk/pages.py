@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, date_parts
 from .i18n import local
+from .times import local_text
 from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
 from .validators import EARLIEST_YEAR, ID_TYPES
 from .web import go_to_step, services, state
@@ -41,6 +42,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 def init_app(app):
     app.jinja_env.filters["mode_label"] = lambda mode: _(MODE_LABELS.get(mode, mode))
+    # Stored times are UTC: shown in the hall's zone, labelled with its offset.
+    app.jinja_env.filters["hall_time"] = lambda iso: local_text(iso, services().settings.time_zone)
     app.after_request(shared_device_headers)
     app.context_processor(page_context)
     app.register_error_handler(StepNotReady, lambda error: go_to_step(error.step))

@@ -3,12 +3,14 @@
 No Flask here: the app factory and the CLI both read settings through `load_settings`.
 """
 import configparser
+import datetime
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SettingsError
+from .times import UnknownZone, hall_zone
 
 LANGUAGES = ("zh", "en", "ko")
 # Characters that cannot be confused when read aloud or typed: no 0/O, no 1/I.
@@ -86,6 +88,7 @@ class Settings:
     kiosk_id: str
     kiosk_name: str
     default_language: str
+    time_zone: datetime.tzinfo
     catalogue_path: Path
     database_path: Path
     idle_timeout_seconds: int
@@ -133,6 +136,7 @@ def load_settings(path=None, overrides=None):
         kiosk_id=kiosk_id,
         kiosk_name=reader.text("kiosk", "name"),
         default_language=default_language,
+        time_zone=_time_zone(reader),
         catalogue_path=base / reader.text("catalogue", "path"),
         database_path=base / reader.text("database", "path"),
         idle_timeout_seconds=reader.integer("session", "idle_timeout_seconds", 10, 3600),
@@ -156,6 +160,16 @@ def load_settings(path=None, overrides=None):
         handoff=_handoff_settings(reader),
         config_path=path,
     )
+
+
+def _time_zone(reader):
+    name = reader.text("kiosk", "time_zone", allow_empty=True)
+    try:
+        return hall_zone(name)
+    except UnknownZone:
+        raise reader.error("kiosk", "time_zone",
+                           f"is not a time zone this machine knows: {name!r} "
+                           "(an IANA name such as Asia/Shanghai)") from None
 
 
 def _optional_path(base, value):

@@ -186,3 +186,28 @@ def test_no_schema_valid_document_breaks_a_clerks_page(tmp_path):
     assert len(app.extensions["kiosk"].backoffice.submissions()) >= 10   # many were stored
     for url in ("/backoffice", "/backoffice/summary", "/backoffice/export.csv"):
         assert clerk.get(url).status_code == 200, url       # every stored row at once
+
+
+def test_times_are_shown_and_filtered_in_the_halls_time_zone(tmp_path):
+    import csv
+    import io
+    app = make_app(tmp_path, **{"kiosk.time_zone": "Asia/Shanghai"})
+    services = app.extensions["kiosk"]
+    services.staff.add("clerk", "correct horse battery")
+    reference = services.store.create_submission("K2", RECORD)
+    services.outbox.deliver_due()
+    # Received at 23:30 UTC on 26 November: 07:30 on 27 November in the hall.
+    services.store.db.execute("update inbox set received = '2026-11-26T23:30:00+00:00'")
+    clerk = signed_in(app)
+    detail = clerk.get(f"/backoffice/{reference}").get_data(as_text=True)
+    assert "2026-11-27 07:30 (UTC+08:00)" in detail
+    assert reference in clerk.get("/backoffice?since=2026-11-27&until=2026-11-27").text
+    assert reference not in clerk.get("/backoffice?until=2026-11-26").text
+    rows = list(csv.DictReader(io.StringIO(
+        clerk.get("/backoffice/export.csv").data.decode("utf-8-sig"))))
+    assert rows[0]["received"] == "2026-11-27 07:30 (UTC+08:00)"
+
+
+@pytest.mark.parametrize("query", ["since=tomorrow", "until=2026-13-45", "since=%00"])
+def test_a_date_filter_that_is_no_date_is_ignored_not_an_error(app, query):
+    assert signed_in(app).get(f"/backoffice?{query}").status_code == 200

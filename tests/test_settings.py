@@ -50,3 +50,11 @@ def test_every_key_in_kiosk_ini_is_documented_by_a_comment_above_it():
             index = next(i for i, line in enumerate(lines) if line.startswith(f"{key} ="))
             assert lines[index - 1].startswith("#"), f"[{section}] {key} has no comment"
 
+
+
+def test_an_unknown_time_zone_is_named_in_the_error(tmp_path):
+    import pytest as _pytest
+    from kiosk.errors import SettingsError
+    from kiosk.settings import DEFAULT_CONFIG, load_settings
+    with _pytest.raises(SettingsError, match=r"\[kiosk\] time_zone .*Mars/Olympus"):
+        load_settings(DEFAULT_CONFIG, overrides={"kiosk.time_zone": "Mars/Olympus"})

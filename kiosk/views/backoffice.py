@@ -1,4 +1,6 @@
 """The built-in back office on the web: the signed receiving API and the clerks' pages."""
+import datetime
+
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
                    request, session, url_for)
 from flask_babel import gettext as _
@@ -47,14 +49,21 @@ def limit_api_body():
 
 
 def _filters():
-    return {name: request.args.get(name) or None for name in ("status", "package", "since", "until")}
+    """The inbox's filters from the address; a date that is no date is left out."""
+    filters = {name: request.args.get(name) or None for name in ("status", "package")}
+    for name in ("since", "until"):
+        try:
+            filters[name] = datetime.date.fromisoformat(request.args.get(name, "")).isoformat()
+        except ValueError:
+            filters[name] = None
+    return filters
 
 
 @bp.get("")
 @staff_required
 def inbox():
     filters = _filters()
-    rows = services().backoffice.submissions(**filters)
+    rows = services().backoffice.submissions(**filters, zone=services().settings.time_zone)
     return render_template("backoffice/inbox.html", rows=rows, filters=filters,
                            statuses=STATUSES, mask=mask)
 
@@ -63,8 +72,9 @@ def inbox():
 @staff_required
 def export():
     backoffice = services().backoffice
-    rows = backoffice.submissions(**_filters())
-    return Response(backoffice.csv_export(rows), mimetype="text/csv",
+    zone = services().settings.time_zone
+    rows = backoffice.submissions(**_filters(), zone=zone)
+    return Response(backoffice.csv_export(rows, zone), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=submissions.csv"})
 
 
