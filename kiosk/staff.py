@@ -1,8 +1,9 @@
-"""Staff accounts for the hall's own pages (the recording studio): hashed passwords, lockout.
+"""Staff accounts for the hall's own pages (studio, back office): hashed passwords and
+sign-in throttling.
 
-No Flask here. Passwords are stored only as salted hashes (werkzeug's scrypt); after
-`max_failed_logins` wrong passwords in a row the account is locked for `lockout_minutes`.
+No Flask here. Passwords are stored only as salted hashes (werkzeug's scrypt).
 """
+import math
 import re
 import time
 
@@ -23,13 +24,29 @@ class StaffError(KioskError):
 
 
 class Staff:
-    """The staff table in the kiosk's database."""
+    """The staff table in the kiosk's database, and sign-in throttling.
+
+    Sign-in cannot tell an attacker which names exist: an unknown name costs the same
+    password check as a known one and gets the same answer. Wrong passwords are slowed,
+    not locked: after `max_failed_logins` free tries, each further failure doubles the
+    wait, per client (up to `lockout_minutes`) and per name (up to ACCOUNT_WAIT_CAP, so
+    that someone elsewhere can delay the real clerk by a minute at most, never lock
+    them out). Every failure is kept for the operator (`failed_sign_ins`).
+    """
+
+    ACCOUNT_WAIT_CAP = 60   # seconds
 
     def __init__(self, store, settings):
         self.store = store
         self.settings = settings
         store.db["staff"].create({"name": str, "password_hash": str, "failed": int,
                                   "locked_until": float}, pk="name", if_not_exists=True)
+        store.db["sign_in_throttle"].create({"key": str, "failures": int, "wait_until": float},
+                                            pk="key", if_not_exists=True)
+        store.db["failed_sign_ins"].create({"at": float, "name": str, "client": str},
+                                           if_not_exists=True)
+        # An unknown name is checked against this, at the cost of a real check.
+        self._dummy_hash = generate_password_hash("not anyone's password")
 
     def add(self, name, password):
         """Create or reset an account."""
@@ -45,21 +62,43 @@ class Staff:
         self.store.db["staff"].upsert({"name": name, "password_hash": generate_password_hash(password),
                                        "failed": 0, "locked_until": 0.0}, pk="name")
 
-    def sign_in(self, name, password, now=None):
-        """"ok", "wrong" or "locked" (a locked account is refused even with the right password)."""
+    def sign_in(self, name, password, client="", now=None):
+        """("ok", 0), ("wrong", 0) or ("wait", seconds): the same for known and unknown names."""
         now = now or time.time()
-        row = next(self.store.db.query("select * from staff where name = ?", [name]), None)
-        if row is None:
-            check_password_hash(generate_password_hash("x"), password)  # same time as a real check
-            return "wrong"
-        if row["locked_until"] > now:
-            return "locked"
-        if check_password_hash(row["password_hash"], password):
-            self.store.db["staff"].update(name, {"failed": 0, "locked_until": 0.0})
-            return "ok"
-        failed = row["failed"] + 1
-        locked_until = 0.0
-        if failed >= self.settings.max_failed_logins:
-            failed, locked_until = 0, now + self.settings.lockout_minutes * 60
-        self.store.db["staff"].update(name, {"failed": failed, "locked_until": locked_until})
-        return "locked" if locked_until else "wrong"
+        keys = [f"name:{name[:80]}", f"client:{client[:80]}"]
+        wait = max(self._wait(key, now) for key in keys)
+        if wait:
+            return "wait", wait
+        row = next(self.store.db.query("select password_hash from staff where name = ?",
+                                       [name]), None)
+        correct = check_password_hash(row["password_hash"] if row else self._dummy_hash,
+                                      password)
+        if correct and row is not None:
+            for key in keys:
+                self.store.db["sign_in_throttle"].delete_where("key = ?", [key])
+            return "ok", 0
+        self.store.db["failed_sign_ins"].insert({"at": now, "name": name[:80],
+                                                 "client": client[:80]})
+        self._fail(keys[0], now, self.ACCOUNT_WAIT_CAP)
+        self._fail(keys[1], now, self.settings.lockout_minutes * 60)
+        return "wrong", 0
+
+    def _wait(self, key, now):
+        row = next(self.store.db.query("select wait_until from sign_in_throttle where key = ?",
+                                       [key]), None)
+        return max(0, math.ceil(row["wait_until"] - now)) if row else 0
+
+    def _fail(self, key, now, cap):
+        row = next(self.store.db.query("select failures from sign_in_throttle where key = ?",
+                                       [key]), None)
+        failures = (row["failures"] if row else 0) + 1
+        # From the last free try on: 4 s, 8 s, 16 s, ... up to the cap.
+        beyond = failures - self.settings.max_failed_logins
+        wait = min(cap, 2 ** (beyond + 2)) if beyond >= 0 else 0
+        self.store.db["sign_in_throttle"].upsert(
+            {"key": key, "failures": failures, "wait_until": now + wait}, pk="key")
+
+    def failed_sign_ins(self, limit=50):
+        """The latest failed sign-ins (when, name tried, client), newest first."""
+        return list(self.store.db.query(
+            "select at, name, client from failed_sign_ins order by at desc limit ?", [limit]))

@@ -138,10 +138,11 @@ def test_nothing_outside_the_manifest_can_be_reached(app, url):
     assert app.test_client().get(url).status_code == 404
 
 
-def sign_in(client, app, name="interpreter", password="correct horse battery"):
+def sign_in(client, app, name="interpreter", password="correct horse battery", where="127.0.0.1"):
     token = csrf_token(client, "/staff/sign-in")
     return client.post("/staff/sign-in", data={"csrf_token": token, "name": name,
-                                               "password": password})
+                                               "password": password},
+                       environ_base={"REMOTE_ADDR": where})
 
 
 def test_the_studio_is_for_staff_only(app):
@@ -153,12 +154,41 @@ def test_the_studio_is_for_staff_only(app):
     assert page.status_code == 200 and "screen.home" in page.text
 
 
-def test_an_account_is_locked_after_five_wrong_passwords(app):
+def test_after_five_wrong_passwords_sign_in_waits_for_known_and_unknown_names_alike(app):
     client = app.test_client()
-    for _ in range(5):
-        sign_in(client, app, password="wrong password!")
-    locked = sign_in(client, app)
-    assert locked.status_code == 401 and "锁定" in locked.text
+    for name, where in (("interpreter", "10.0.0.1"), ("nobody_here", "10.0.0.2")):
+        for _ in range(5):
+            wrong = sign_in(client, app, name=name, password="wrong password!", where=where)
+            assert wrong.status_code == 401 and "姓名或密码不正确" in wrong.text
+    waiting = sign_in(client, app, where="10.0.0.3")   # even the right password waits its turn
+    assert waiting.status_code == 401 and "请等待" in waiting.text
+    assert "请等待" in sign_in(client, app, name="nobody_here", where="10.0.0.4").text
+
+
+def test_the_wait_grows_and_someone_elsewhere_delays_the_clerk_by_a_minute_at_most(app):
+    staff = app.extensions["kiosk"].staff
+    now = 1_000_000.0
+    for attempt in range(30):                       # an attacker, far away, all day
+        staff.sign_in("interpreter", "guess %d" % attempt, client="10.0.0.9", now=now)
+        now += 3600
+    assert staff.sign_in("interpreter", "correct horse battery", client="192.168.1.5",
+                         now=now + staff.ACCOUNT_WAIT_CAP + 1) == ("ok", 0)
+    staff.sign_in("interpreter", "guess", client="10.0.0.9", now=now + 100)
+    wait = staff.sign_in("other_name", "guess", client="10.0.0.9", now=now + 101)
+    assert wait[0] == "wait" and wait[1] > 60          # the guessing client waits far longer
+
+
+def test_a_known_and_an_unknown_name_cost_the_same_password_check(app, monkeypatch):
+    import kiosk.staff as staff_module
+    checked = []
+    real = staff_module.check_password_hash
+    monkeypatch.setattr(staff_module, "check_password_hash",
+                        lambda stored, password: checked.append(stored.split("$")[0]) or real(stored, password))
+    staff = app.extensions["kiosk"].staff
+    assert staff.sign_in("interpreter", "wrong password!") == ("wrong", 0)
+    assert staff.sign_in("nobody_here", "wrong password!") == ("wrong", 0)
+    assert len(checked) == 2 and checked[0] == checked[1]      # the same kind of hash, once each
+    assert [row["name"] for row in staff.failed_sign_ins()] == ["nobody_here", "interpreter"]
 
 
 def upload(client, path, key="screen.menu", name="clip.webm", accept="application/json"):
@@ -237,7 +267,7 @@ def test_staff_add_takes_no_password_on_the_command_line_but_asks_twice(app):
     result = runner.invoke(args=["staff", "add", "clerk"],
                            input="correct horse battery\ncorrect horse battery\n")
     assert result.exit_code == 0 and "correct horse" not in result.output
-    assert app.extensions["kiosk"].staff.sign_in("clerk", "correct horse battery") == "ok"
+    assert app.extensions["kiosk"].staff.sign_in("clerk", "correct horse battery")[0] == "ok"
 
 
 def test_a_too_large_upload_gets_json_when_json_was_asked_for(tmp_path, video):

@@ -1,4 +1,5 @@
 """Staff sign-in and the recording studio where the hall's interpreter records clips."""
+import logging
 import tempfile
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from ..signs import BadClip, probe
 from ..web import services, staff_required
 
+log = logging.getLogger(__name__)
 bp = Blueprint("studio", __name__)
 
 
@@ -16,16 +18,21 @@ bp = Blueprint("studio", __name__)
 def sign_in():
     problem = None
     if request.method == "POST":
-        outcome = services().staff.sign_in(request.form.get("name", ""),
-                                           request.form.get("password", ""))
+        name = request.form.get("name", "")
+        outcome, wait = services().staff.sign_in(name, request.form.get("password", ""),
+                                                 client=request.remote_addr or "")
+        if outcome != "ok":
+            log.warning("staff sign-in refused (%s) for %r from %s", outcome, name[:80],
+                        request.remote_addr)
         if outcome == "ok":
             session.wipe()  # nothing of a resident's session, not even its id, survives
             session["staff"] = request.form["name"]
             target = request.args.get("next", "")
             return redirect(target if target.startswith(("/studio", "/backoffice"))
                             else url_for("studio.index"))
-        problem = (_("Too many wrong passwords. This account is locked for a while.")
-                   if outcome == "locked" else _("The name or the password is not right."))
+        problem = (_("Too many wrong tries. Please wait %(seconds)s seconds and try again.",
+                     seconds=wait) if outcome == "wait"
+                   else _("The name or the password is not right."))
     return render_template("studio/sign_in.html", problem=problem), (401 if problem else 200)
 
 
