@@ -52,6 +52,8 @@ def create_app(test_config=None):
     """Build the kiosk app; `test_config` may hold Flask keys and "KIOSK_OVERRIDES"."""
     test_config = dict(test_config or {})
     settings = load_settings(overrides=test_config.pop("KIOSK_OVERRIDES", None))
+    # First, so an unwritable database folder is reported before anything is written there.
+    store = Store(settings.database_path)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.update(
         KIOSK_SETTINGS=settings,
@@ -62,7 +64,6 @@ def create_app(test_config=None):
     )
     app.config.update(test_config)
 
-    store = Store(settings.database_path)
     catalogue = load_catalogue(settings.catalogue_path)
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)

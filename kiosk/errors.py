@@ -13,6 +13,10 @@ class CatalogueError(KioskError):
     """The catalogue file is invalid; the message names the package or item and field."""
 
 
+class StorageError(KioskError):
+    """The database or its folder cannot be written; the message names the path and why."""
+
+
 class StepNotReady(KioskError):
     """A resident (or a tampered post) reached a step before the steps it depends on."""
 

@@ -73,6 +73,8 @@ ERROR_PAGES = {
     "wrong_method": (N_("That did not work"), N_("Please use the buttons on the screen.")),
     "out_of_date": (N_("That did not work"),
                     N_("Something on the screen was out of date. Please try again.")),
+    "storage": (N_("The kiosk cannot save just now"),
+                N_("Nothing you saved before was lost. Please ask a member of staff for help.")),
     "unexpected": (N_("Sorry, something went wrong"),
                    N_("Nothing you saved was lost. Please try again, or ask a member of staff.")),
 }

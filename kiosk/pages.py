@@ -1,9 +1,10 @@
 """What every page shares: headers for a shared device, calm error pages, page context."""
 import datetime
 import logging
+import sqlite3
 from collections import namedtuple
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
@@ -44,12 +45,14 @@ def init_app(app):
     app.jinja_env.filters["mode_label"] = lambda mode: _(MODE_LABELS.get(mode, mode))
     # Stored times are UTC: shown in the hall's zone, labelled with its offset.
     app.jinja_env.filters["hall_time"] = lambda iso: local_text(iso, services().settings.time_zone)
+    app.before_request(refuse_without_storage)
     app.after_request(shared_device_headers)
     app.context_processor(page_context)
     app.register_error_handler(StepNotReady, lambda error: go_to_step(error.step))
     app.register_error_handler(BadRequest, not_possible)
     app.register_error_handler(CSRFError, expired_form)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(sqlite3.Error, storage_error)
     app.register_error_handler(Exception, unexpected_error)
 
 
@@ -153,6 +156,26 @@ def http_error(error):
         return jsonify(error=HTTP_ERROR_PAGES.get(error.code, "bad_request"),
                        message=error.description), error.code or 400
     return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))
+
+
+def refuse_without_storage():
+    """While the database cannot be read, every page but the kiosk's own files says so."""
+    if getattr(session, "unavailable", False) and request.endpoint not in PUBLIC_ENDPOINTS:
+        return storage_page()
+    return None
+
+
+def storage_error(error):
+    log.error("the database failed on %s %s: %s", request.method, request.path, error)
+    # Saving this request's session would only fail again, or save half a step.
+    session.unavailable = True
+    return storage_page()
+
+
+def storage_page():
+    if request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS:
+        return jsonify(error="storage", message="the kiosk's database cannot be used"), 503
+    return error_page(503, "storage")
 
 
 def unexpected_error(error):

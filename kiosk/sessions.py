@@ -3,7 +3,9 @@
 The cookie carries only a random id; the resident's choices and answers stay in SQLite
 and are wiped on completion, "Start over" and idle timeout.
 """
+import logging
 import secrets
+import sqlite3
 import time
 
 from flask import request
@@ -11,6 +13,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 COOKIE_NAME = "kiosk_session"
+log = logging.getLogger(__name__)
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -23,6 +26,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.session_id = session_id
         self.new = new
         self.modified = False
+        # True when the database could not be read: the page says so and nothing is saved,
+        # so what the resident saved before stays as it was.
+        self.unavailable = False
 
     def wipe(self):
         """Forget everything and take a new id, so an old cookie leads nowhere."""
@@ -47,15 +53,24 @@ class SQLiteSessionInterface(SessionInterface):
     def open_session(self, app, request):
         oldest_allowed = time.time() - self.lifetime_seconds
         session_id = request.cookies.get(COOKIE_NAME)
-        if session_id:
-            data = self.store.load_session(session_id, oldest_allowed)
-            if data is not None:
-                return ServerSession(session_id, data)
-        # A new resident: wipe what earlier ones left when they walked away mid-journey.
-        self.store.purge_sessions(oldest_allowed)
+        try:
+            if session_id:
+                data = self.store.load_session(session_id, oldest_allowed)
+                if data is not None:
+                    return ServerSession(session_id, data)
+            # A new resident: wipe what earlier ones left when they walked away mid-journey.
+            self.store.purge_sessions(oldest_allowed)
+        except sqlite3.Error as error:
+            # Failing here would leave no session for the error page itself to render with.
+            log.error("the session store cannot be used: %s", error)
+            session = ServerSession(secrets.token_urlsafe(32), new=True)
+            session.unavailable = True
+            return session
         return ServerSession(secrets.token_urlsafe(32), new=True)
 
     def save_session(self, app, session, response):
+        if getattr(session, "unavailable", False):
+            return
         old_id = request.cookies.get(COOKIE_NAME)
         if getattr(session, "wiped", False) and old_id:
             self.store.delete_session(old_id)

@@ -5,12 +5,15 @@ residents on several threads and a SQLite connection must stay on the thread tha
 """
 import datetime
 import json
+import os
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 
 import sqlite_utils
 
+from .errors import StorageError
 from .references import new_reference
 
 
@@ -23,9 +26,40 @@ class Store:
 
     def __init__(self, path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._create_tables()
+        self._check_writable()
+        try:
+            self._create_tables()
+        except sqlite3.Error as error:
+            raise StorageError(f"the database {self.path} cannot be used: {error}") from None
+
+    def _check_writable(self):
+        """Stop start-up with one clear line when the database or its folder cannot be
+        written (a restore with the wrong owner, say): otherwise the kiosk would start and
+        every resident would meet a bare error on every page."""
+        folder = self.path.parent
+        whoami = f"the kiosk runs as user id {os.geteuid()}" if hasattr(os, "geteuid") else ""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # Not os.access: a real write is the only answer that is true for every user,
+            # file system and mount.
+            with tempfile.TemporaryFile(dir=folder, prefix=".write-check-"):
+                pass
+        except OSError as error:
+            raise StorageError(f"the database folder {folder} cannot be written "
+                               f"({error.strerror}; {whoami}): give the folder to that user, "
+                               f"or set [database] path to another folder") from None
+        # SQLite writes the WAL and shared-memory files beside the database as well.
+        for path in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            if not path.exists():
+                continue
+            try:
+                with path.open("r+b"):
+                    pass
+            except OSError as error:
+                raise StorageError(f"the database file {path} cannot be written "
+                                   f"({error.strerror}; {whoami}): give the file to that "
+                                   f"user") from None
 
     @property
     def db(self):

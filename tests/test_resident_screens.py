@@ -357,3 +357,27 @@ def test_start_over_leaves_no_answer_in_the_database_files(app, client):
     database = pathlib.Path(app.extensions["kiosk"].settings.database_path)
     for path in database.parent.glob(database.name + "*"):
         assert b"Zyzzogeton" not in path.read_bytes(), path.name
+
+
+def test_a_database_gone_read_only_gets_a_calm_localised_page_and_loses_nothing(app, client):
+    store = app.extensions["kiosk"].store
+    choose(client)
+    answer_whole_form(client, SHOP_ANSWERS)
+    ready = token(client, "/check")
+    # The test client answers on this thread, so this is the connection the kiosk uses.
+    store.db.execute("PRAGMA query_only = ON")
+    sent = client.post("/submit", data={"csrf_token": ready})
+    assert sent.status_code == 503
+    assert "暂时无法保存" in text(sent) and "请工作人员帮助" in text(sent)
+    newcomer = app.test_client()
+    home = newcomer.get("/")
+    assert home.status_code == 503 and "暂时无法保存" in text(home)
+    assert newcomer.get("/voice/help?lang=zh").get_json()["error"] == "storage"
+    assert newcomer.get("/static/css/kiosk.css").status_code == 200
+    store.db.execute("PRAGMA query_only = OFF")
+    assert "小面馆" in text(client.get("/check"))
+    assert complete_shop_from_check(client).location == "/done"
+
+
+def complete_shop_from_check(client):
+    return post(client, "/submit")

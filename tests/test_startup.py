@@ -1,7 +1,10 @@
 """Start-up refuses a broken kiosk.ini or catalogue with a message an operator can act on."""
 import os
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from kiosk.settings import DEFAULT_CONFIG
 
@@ -31,3 +34,43 @@ def test_a_bad_setting_stops_start_up_naming_section_and_key(tmp_path):
     assert result.returncode == 1
     assert "[server] port must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def as_a_user_who_cannot_override_permissions(command):
+    """`command` run so that file permissions bind it: root (as tests run in CI) keeps its
+    user id but loses the capabilities that let it write anywhere."""
+    if os.geteuid() != 0:
+        return command
+    if not shutil.which("setpriv"):
+        pytest.skip("setpriv (util-linux) is needed to test permissions as root")
+    dropped = "-dac_override,-dac_read_search,-fowner"
+    return ["setpriv", "--bounding-set", dropped, "--inh-caps", dropped, *command]
+
+
+@pytest.mark.parametrize("locked", ["folder", "database"])
+def test_a_database_that_cannot_be_written_stops_start_up_with_one_clear_line(tmp_path, locked):
+    var = tmp_path / "var"
+    ini = DEFAULT_CONFIG.read_text().replace("path = var/kiosk.db", f"path = {var}/kiosk.db")
+    ini = ini.replace("warm_at_start = yes", "warm_at_start = no").replace(
+        "path = kiosk/data/catalogue.toml", f"path = {DEFAULT_CONFIG.parent}/kiosk/data/catalogue.toml")
+    (tmp_path / "kiosk.ini").write_text(ini)
+    environment = {**os.environ, "KIOSK_CONFIG": str(tmp_path / "kiosk.ini")}
+    # A kiosk that ran once, then was restored with the wrong owner.
+    subprocess.run([sys.executable, "-c", "import kiosk; kiosk.create_app()"], env=environment,
+                   check=True, timeout=60)
+    for path in var.iterdir():
+        path.chmod(0o444)
+    if locked == "folder":
+        var.chmod(0o555)
+    try:
+        result = subprocess.run(
+            as_a_user_who_cannot_override_permissions([sys.executable, "-m", "kiosk.serve"]),
+            env=environment, capture_output=True, text=True, timeout=60)
+    finally:
+        var.chmod(0o755)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    problem = result.stderr.strip().splitlines()[-1]
+    assert problem.startswith("The kiosk cannot start: the database")
+    assert str(var) in problem and "cannot be written" in problem
+    assert "serving at" not in result.stdout
