@@ -68,10 +68,14 @@ def voice_group():
 
 @voice_group.command("list")
 def voice_list_command():
-    """Show which language has a voice model, and where it is."""
+    """Show which language has a voice model, where it is, and whether it loads."""
     voice = current_app.extensions["kiosk"].voice
-    for language, (installed, where) in voice.status().items():
-        click.echo(f"{language}: {'installed' if installed else 'missing  '} {where}")
+    for language in voice.status():
+        voice.verify(language)  # a few seconds a model, in a separate process
+    labels = {"installed": "installed", "missing": "missing  ", "failed": "failed to load"}
+    for language, model in voice.status().items():
+        reason = f": {model.reason}" if model.reason else ""
+        click.echo(f"{language}: {labels[model.state]} {model.where}{reason}")
 
 
 @voice_group.command("install")

@@ -153,6 +153,18 @@ def decide(grammar, heard, accept_confidence, reject_confidence, always_confirm=
     return Decision("confirm", match, heard)
 
 
+def command_words(language):
+    """The words of the global commands in `language`, the usual way of saying each first
+    ("yes", "next", "no", "back"...): a model for the language must know them."""
+    words = translator(language)
+    first = ("yes", "continue", "no", "back")
+    said = [alternatives(words, COMMANDS[command])
+            for command in [*first, *(command for command in COMMANDS if command not in first)]]
+    usual = [word for choices in said for word in tokens(choices[0], language)]
+    other = [word for choices in said for text in choices[1:] for word in tokens(text, language)]
+    return list(dict.fromkeys(usual + other))
+
+
 def screen_grammar(keys, language, catalogue, in_vocabulary=lambda word: True):
     """The grammar of a screen whose controls carry prompt `keys`, plus global commands."""
     grammar = Grammar(language, in_vocabulary)

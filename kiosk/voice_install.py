@@ -1,10 +1,13 @@
 """Installing a Vosk model from a zip, a folder or a URL (a kiosk is often set up from a USB stick).
 
-No Flask here. The archive is checked before anything is written: no absolute paths, no
-"..", no links; an optional SHA-256 must match. The model lands in MODELS_DIR/LANG,
-replacing the one there only once the new one is complete.
+No Flask here. The archive or folder is checked before anything is written: no absolute
+paths, no "..", no links; an optional SHA-256 must match. The model is then loaded and
+tried in a separate process (kiosk.voice.check_model): a broken model, or one for another
+language, is refused. The model lands in MODELS_DIR/LANG, replacing the one there only
+once the new one is complete and works.
 """
 import hashlib
+import os
 import shutil
 import tempfile
 import urllib.request
@@ -12,14 +15,16 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from .errors import KioskError
+from .voice import VoiceFailed, check_model
 
 
 class InstallError(KioskError):
     """The model could not be installed; the message says why."""
 
 
-def install_model(source, language, models_dir, sha256=None):
-    """Install the model at `source` (zip file, folder or http(s) URL) for `language`."""
+def install_model(source, language, models_dir, sha256=None, check=check_model):
+    """Install the model at `source` (zip file, folder or http(s) URL) for `language`;
+    `check(path, language)` raises VoiceFailed for a model that must not replace the old."""
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".installing-") as work:
@@ -36,11 +41,20 @@ def install_model(source, language, models_dir, sha256=None):
             _check_sha256(source_path, sha256)
         unpacked = work / "unpacked"
         if source_path.is_dir():
-            shutil.copytree(source_path, unpacked, symlinks=False)
+            _refuse_links(source_path)
+            # Links copied as links, never followed, and looked for again: one made on
+            # the stick after the first look is refused all the same.
+            shutil.copytree(source_path, unpacked, symlinks=True)
+            _refuse_links(unpacked, shown_as=source_path)
         else:
             _unzip(source_path, unpacked)
         model = _model_root(unpacked)
         target = models_dir / language
+        try:
+            check(model, language)
+        except VoiceFailed as error:
+            kept = f"; the {language} model already installed is kept" if target.exists() else ""
+            raise InstallError(f"{source}: {error}{kept}") from None
         retired = models_dir / f".old-{language}"
         if target.exists():
             target.rename(retired)
@@ -66,6 +80,15 @@ def _check_sha256(path, expected):
             digest.update(block)
     if digest.hexdigest() != expected.lower():
         raise InstallError(f"{path.name}: SHA-256 is {digest.hexdigest()}, expected {expected}")
+
+
+def _refuse_links(folder, shown_as=None):
+    """A link in a folder would copy in whatever it points at (/etc/passwd as am/final.mdl)."""
+    for root, folders, files in os.walk(folder):
+        for name in folders + files:
+            if (Path(root) / name).is_symlink():
+                link = (Path(root) / name).relative_to(folder)
+                raise InstallError(f"{shown_as or folder}: links are not allowed: {link}")
 
 
 def _unzip(path, target):

@@ -9,6 +9,7 @@ from kiosk.voice import Voice
 from kiosk.voice_grammar import (Intent, digit_grammar, digits_heard, screen_grammar, tokens,
                                  yes_no_grammar)
 from support import csrf_token, make_app
+from voice_models import KOREAN_MODEL, korean_model_copy
 from voice_samples import pcm_of, spoken, wav
 
 CATALOGUE = load_catalogue(load_settings(DEFAULT_CONFIG).catalogue_path)
@@ -263,3 +264,64 @@ def test_saying_next_on_check_your_answers_asks_before_sending(app, monkeypatch)
     answer = recognise(client, token, spoken("다음"), keys="control.send,control.change").get_json()
     assert answer["intent"]["command"] == "continue"
     assert answer["decision"] == "confirm"
+
+
+# A model that fails to load: the others load, the screen says nothing of a microphone,
+# the voice endpoints answer a clear JSON 503.
+
+@pytest.fixture
+def broken_zh(tmp_path):
+    """The kiosk (in Chinese) with a cut-short Chinese model and the real Korean one."""
+    korean_model_copy(tmp_path / "voice-models" / "zh", "truncated")
+    return make_app(tmp_path, catalogue=load_settings(DEFAULT_CONFIG).catalogue_path)
+
+
+def test_one_broken_model_does_not_stop_the_others_loading(broken_zh):
+    voice = broken_zh.extensions["kiosk"].voice
+    voice.preload()
+    status = voice.status()
+    assert status["zh"].state == "failed"
+    assert status["zh"].reason.startswith("it does not load: Read failure")
+    assert "\n" not in status["zh"].reason and len(status["zh"].reason) < 200
+    assert status["ko"].state == "installed" and voice.failure("ko") is None
+    assert voice.model("ko") is not None
+
+
+def test_the_voice_endpoints_answer_json_503_for_a_model_that_failed_to_load(broken_zh):
+    client = broken_zh.test_client()
+    token = csrf_token(client)
+    help_answer = client.get("/voice/help?keys=package.retire")
+    assert help_answer.status_code == 503
+    assert help_answer.get_json()["error"] == "not_working"
+    assert "please use the screen" in help_answer.get_json()["message"]
+    response = recognise(client, token, spoken("네"), mode="confirm")
+    assert response.status_code == 503 and response.get_json()["error"] == "not_working"
+    assert "voice-models" not in response.get_data(as_text=True)  # no paths for residents
+
+
+def test_no_microphone_is_offered_in_a_language_whose_model_failed(broken_zh):
+    broken_zh.extensions["kiosk"].voice.preload()
+    page = broken_zh.test_client().get("/")
+    assert page.document.find(".//button[@value='voice']").get("disabled") is not None
+    client, _ = korean_client(broken_zh)
+    korean_page = client.get("/")
+    assert korean_page.document.find(".//button[@value='voice']").get("disabled") is None
+
+
+def test_a_model_for_another_language_is_not_used(tmp_path):
+    app = make_app(tmp_path, catalogue=load_settings(DEFAULT_CONFIG).catalogue_path,
+                   **{"voice.zh_model": str(KOREAN_MODEL)})
+    response = app.test_client().get("/voice/help?keys=package.retire")
+    assert response.status_code == 503 and response.get_json()["error"] == "not_working"
+    reason = app.extensions["kiosk"].voice.failure("zh")
+    assert "does not know the Chinese command words" in reason
+
+
+def test_an_unexpected_engine_error_is_a_json_503_never_a_500(app, monkeypatch):
+    def engine_fails(language, pcm, phrases):
+        raise RuntimeError("kaldi said no")
+    client, token = korean_client(app)
+    monkeypatch.setattr(app.extensions["kiosk"].voice, "decode", engine_fails)
+    response = recognise(client, token, spoken("네"), mode="confirm")
+    assert response.status_code == 503 and response.get_json()["error"] == "not_working"
+    assert "kaldi" not in response.get_data(as_text=True)

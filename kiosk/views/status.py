@@ -48,4 +48,6 @@ def needs_attention(kiosk, handoff, sign_problems):
         found.append(N_("Read aloud is turned on but not working."))
     if sign_problems:
         found.append(N_("The sign-language clip library has problems."))
+    if any(model.state == "failed" for model in kiosk.voice.status().values()):
+        found.append(N_("A voice input model failed to load."))
     return found

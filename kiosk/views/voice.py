@@ -7,7 +7,7 @@ from ..audio import BadAudio, max_bytes, pcm_from_upload
 from ..i18n import current_language
 from ..prompts import KEY_PATTERN
 from ..speech import SpeechUnavailable
-from ..voice import VoiceBusy, VoiceUnavailable
+from ..voice import VoiceBusy, VoiceFailed, VoiceUnavailable
 from ..voice_grammar import (DISTRACTORS, decide, digit_grammar, digits_heard,
                              screen_grammar, yes_no_grammar)
 from ..web import services, state
@@ -21,6 +21,22 @@ BAD_AUDIO_STATUS = {"too_long": 413, "wrong_type": 415, "silent": 422, "empty": 
 
 def json_error(status, code, message):
     return jsonify(error=code, message=message), status
+
+
+def not_working(language):
+    # The reason (paths, the engine's words) is for /status and the log, not for the screen.
+    return json_error(503, "not_working", f"voice input is not working for {language} on "
+                                          "this kiosk; please use the screen")
+
+
+def unusable(language):
+    """The JSON error when voice input cannot be used in `language`, else None."""
+    voice = services().voice
+    if voice.failure(language):
+        return not_working(language)
+    if not voice.available(language):
+        return json_error(404, "no_model", f"voice input is not installed for {language}")
+    return None
 
 
 def _grammar(mode, language, keys):
@@ -69,8 +85,8 @@ def recognise():
     if mode not in ("screen", "confirm", "digits") or keys is None:
         return json_error(400, "bad_request", "mode must be screen, confirm or digits, "
                                               "with known prompt keys")
-    if not voice.available(language):
-        return json_error(404, "no_model", f"voice input is not installed for {language}")
+    if refused := unusable(language):
+        return refused
     try:
         pcm = pcm_from_upload(request.get_data(cache=False), request.content_type,
                               settings.max_seconds)
@@ -82,6 +98,11 @@ def recognise():
         return json_error(503, "busy", "the kiosk is busy; please try again")
     except VoiceUnavailable as error:
         return json_error(404, "no_model", str(error))
+    except VoiceFailed:
+        return not_working(language)
+    except Exception:  # the engine's own failure: the screen still works by touch
+        current_app.logger.exception("voice input failed for %s", language)
+        return not_working(language)
     return jsonify(_answer(mode, grammar, heard, settings, keys))
 
 
@@ -121,9 +142,15 @@ def help_():
     keys = _keys()
     if keys is None:
         return json_error(400, "bad_request", "unknown prompt keys")
-    if not services().voice.available(language):
-        return json_error(404, "no_model", f"voice input is not installed for {language}")
-    can_say = _grammar("screen", language, keys).can_say()
+    if refused := unusable(language):
+        return refused
+    try:
+        can_say = _grammar("screen", language, keys).can_say()
+    except VoiceFailed:
+        return not_working(language)
+    except Exception:  # the engine's own failure: the screen still works by touch
+        current_app.logger.exception("voice help failed for %s", language)
+        return not_working(language)
     message = _("You can say: %(phrases)s", phrases=", ".join(can_say))
     return jsonify(can_say=can_say, message=message, say=_say_url(message))
 
