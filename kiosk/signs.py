@@ -3,8 +3,10 @@
 No Flask here. The manifest (manifest.json) maps a prompt key and sign language to a
 clip file, its duration, signer, status ("sample" or "recorded") and recording date. It is
 checked at start-up: a clip whose file is missing or whose key the kiosk does not use is
-logged and left out, so one bad entry never stops the kiosk. Saving a clip writes the file
-and then the manifest, each atomically, so a failed save leaves the previous clip intact.
+logged and left out, so one bad entry never stops the kiosk. A clip is saved only if the
+kiosk's browser can play it (container, codec, decoded to the end). Saving writes the file and
+then the manifest, each atomically, so a failed save leaves the previous clip intact; the
+file a clip replaced (say KEY.webm, now KEY.mp4) is removed after.
 """
 import datetime
 import hashlib
@@ -25,6 +27,11 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 VIDEO_TYPES = {".webm": "video/webm", ".mp4": "video/mp4"}
 STATUSES = ("sample", "recorded")
+# What the kiosk's Chromium plays; it refuses anything else (DEMUXER_ERROR_NO_SUPPORTED_STREAMS).
+PLAYABLE_CODECS = {".webm": ("vp8", "vp9", "av1"), ".mp4": ("h264",)}
+CONTAINER_NAMES = {".webm": "WebM", ".mkv": "Matroska", ".mp4": "MP4"}
+# Decoding a 30-second clip takes a second or two (bench/clip_check.py); far longer is a bomb.
+DECODE_SECONDS = 120
 
 
 class ManifestError(KioskError):
@@ -32,11 +39,12 @@ class ManifestError(KioskError):
 
 
 class BadClip(KioskError):
-    """An uploaded clip is refused; `code` names why, for a clear error."""
+    """An uploaded clip is refused; `code` names why, `details` fill in the clear error."""
 
-    def __init__(self, code, message):
+    def __init__(self, code, message, **details):
         super().__init__(message)
         self.code = code
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -120,12 +128,16 @@ class SignLibrary:
             report[clip.status if clip else "missing"].append(key)
         return report
 
-    def save(self, key, sign_language, video, signer, status="recorded", today=None):
-        """Store `video` (a checked file path) as the clip for `key`, replacing any earlier one."""
+    def save(self, key, sign_language, video, signer, status="recorded", today=None, checked=None):
+        """Store `video` as the clip for `key`, replacing any earlier one (and its file).
+
+        `checked` is what probe() said of `video`, when the caller has just checked it; without
+        it the clip is checked here, so nothing unplayable reaches the library either way.
+        """
         if key not in self.known_keys:
             raise BadClip("unknown_key", f"the kiosk has no prompt {key!r}")
-        duration = probe(video)["duration"]
-        suffix = Path(video).suffix if Path(video).suffix in VIDEO_TYPES else ".webm"
+        checked = checked or probe(video)
+        duration, suffix = checked["duration"], checked["suffix"]
         relative = f"{sign_language}/{key}{suffix}"
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -141,10 +153,31 @@ class SignLibrary:
             finally:
                 Path(temporary).unlink(missing_ok=True)
             clips = dict(self.clips)
+            previous = clips.get((key, sign_language))
             clips[(key, sign_language)] = clip
             self._write(clips)
             self.clips = clips
+            self._remove_replaced(clip, previous)
         return clip
+
+    def _remove_replaced(self, clip, previous):
+        """Delete the files a new clip replaced, e.g. KEY.webm once KEY.mp4 is saved.
+
+        Only after the manifest names the new file, so a failure keeps a playable clip; a
+        file another manifest entry still uses is kept.
+        """
+        stem = Path(clip.file).with_suffix("")
+        candidates = {f"{stem.as_posix()}{suffix}" for suffix in VIDEO_TYPES}
+        if previous:
+            candidates.add(previous.file)
+        in_use = {other.file for other in self.clips.values()}
+        for relative in sorted(candidates - in_use):
+            path = self._inside(relative)
+            try:
+                if path is not None and path.is_file():
+                    path.unlink()
+            except OSError as error:
+                log.warning("replaced sign-language clip %s not removed: %s", relative, error)
 
     def _write(self, clips):
         entries = [asdict(clip) for clip in sorted(clips.values(),
@@ -158,32 +191,139 @@ class SignLibrary:
 
 
 def probe(path, max_seconds=None, max_bytes=None):
-    """Check a video by its content with ffprobe: a real video stream, within the limits."""
+    """Check a video by its content: a container and codec the kiosk plays, within the limits,
+    that decodes from start to end.
+
+    The container must match the file's name (.webm or .mp4); a name that is neither is
+    judged by the content alone. Returns the duration, format, codec and the suffix to keep.
+    """
     size = Path(path).stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise BadClip("too_large", f"the clip is larger than {max_bytes // (1024 * 1024)} MB")
     if size == 0:
         raise BadClip("empty", "the file is empty")
-    try:
-        result = subprocess.run(
-            ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-             str(path)], capture_output=True, text=True, timeout=30)
-    except FileNotFoundError:
-        raise BadClip("no_ffprobe", "ffprobe is not installed, so clips cannot be checked") from None
+    result = _run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                   "-show_streams", str(path)], timeout=30)
     if result.returncode != 0:
         raise BadClip("not_video", "the file is not a video the kiosk can play")
-    info = json.loads(result.stdout or "{}")
+    try:
+        info = json.loads(result.stdout or "{}")
+    except ValueError:
+        raise BadClip("not_video", "the file is not a video the kiosk can play") from None
     formats = info.get("format", {}).get("format_name", "")
-    if not any(name in formats for name in ("webm", "matroska", "mp4", "mov")):
+    container = _container(formats, path)
+    if container is None:
         raise BadClip("wrong_type", "clips must be WebM or MP4 video")
-    if not any(stream.get("codec_type") == "video" for stream in info.get("streams", [])):
+    video = next((stream for stream in info.get("streams", [])
+                  if stream.get("codec_type") == "video"), None)
+    if video is None:
         raise BadClip("not_video", "the file has no video in it")
+    codec = str(video.get("codec_name", "unknown"))
+    family = ".mp4" if container == ".mp4" else ".webm"
+    if codec not in PLAYABLE_CODECS[family]:
+        raise BadClip("unplayable_codec",
+                      f"the clip is coded as {codec}, which the kiosk's browser cannot play",
+                      codec=codec)
+    named = Path(path).suffix.lower()
+    if named in VIDEO_TYPES and container != named:
+        raise BadClip("wrong_container", f"the file is named {named} but holds "
+                      f"{CONTAINER_NAMES[container]} video",
+                      named=CONTAINER_NAMES[named], found=CONTAINER_NAMES[container])
+    if container not in VIDEO_TYPES:
+        raise BadClip("wrong_type", "clips must be WebM or MP4 video")
     duration = _duration(info, path)
     if max_seconds is not None and duration > max_seconds:
         raise BadClip("too_long", f"the clip is longer than {max_seconds} seconds")
+    _decode(path, _claimed_duration(info, video))   # before too_short: a cut-off clip is damaged
     if duration <= 0.2:
         raise BadClip("too_short", "the clip is too short to show anything")
-    return {"duration": duration, "format": formats}
+    return {"duration": duration, "format": formats, "codec": codec, "suffix": container}
+
+
+def _run(command, timeout):
+    """Run ffprobe or ffmpeg; a missing tool or one that never finishes is a clear refusal."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, errors="replace",
+                              timeout=timeout)
+    except FileNotFoundError:
+        code = "no_ffprobe" if command[0] == "ffprobe" else "no_ffmpeg"
+        raise BadClip(code, f"{command[0]} is not installed, so clips cannot be checked") from None
+    except subprocess.TimeoutExpired:
+        raise BadClip("check_timeout", f"{command[0]} did not finish checking the clip "
+                      f"within {timeout} seconds") from None
+
+
+def _container(formats, path):
+    """".webm", ".mkv" or ".mp4": what the file really is, whatever its name says."""
+    names = formats.split(",")
+    if "matroska" in names:
+        # ffprobe names WebM and Matroska alike; the EBML header's DocType tells them apart.
+        return ".webm" if _ebml_doctype(path) == "webm" else ".mkv"
+    if "mp4" in names or "mov" in names:
+        return ".mp4"
+    return None
+
+
+def _ebml_doctype(path):
+    """The DocType in a Matroska file's EBML header ("webm" or "matroska"), or None."""
+    with open(path, "rb") as file:
+        head = file.read(256)
+    if not head.startswith(b"\x1a\x45\xdf\xa3"):
+        return None
+    try:
+        size, position = _vint(head, 4)
+        end = min(position + size, len(head))
+        while position < end:
+            element, position = _vint(head, position, keep_marker=True)
+            size, position = _vint(head, position)
+            if element == 0x4282:
+                return head[position:position + size].rstrip(b"\0").decode("ascii", "replace")
+            position += size
+    except IndexError:
+        return None
+    return None
+
+
+def _vint(data, position, keep_marker=False):
+    """An EBML variable-length integer at `position`: (value, position after it)."""
+    first = data[position]
+    length = 9 - first.bit_length()
+    if not 1 <= length <= 8 or position + length > len(data):
+        raise IndexError("not an EBML number")
+    value = int.from_bytes(data[position:position + length], "big")
+    return (value if keep_marker else value & ((1 << (7 * length)) - 1)), position + length
+
+
+def _claimed_duration(info, video):
+    """How long the file says its video is, or None (MediaRecorder's WebM files say nothing)."""
+    for value in (video.get("duration"), info.get("format", {}).get("duration")):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _decode(path, claimed):
+    """Decode the whole video stream, as the kiosk would play it; refuse a damaged clip.
+
+    ffmpeg exits 0 on a truncated WebM, saying only "File ended prematurely", so any error it
+    reports counts, and so does a picture that stops well before the length the file claims.
+    """
+    result = _run(["ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", str(path),
+                   "-map", "0:v:0", "-f", "null", "-progress", "pipe:1", "-nostats", "-"],
+                  timeout=DECODE_SECONDS)
+    progress = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    try:
+        frames = int(progress.get("frame", ""))
+        shown = int(progress.get("out_time_us", "")) / 1_000_000
+    except ValueError:
+        frames, shown = 0, 0.0
+    short = claimed is not None and shown + max(0.5, 0.05 * claimed) < claimed
+    if result.returncode != 0 or result.stderr.strip() or frames == 0 or short:
+        log.warning("clip refused as damaged: ffmpeg exit %s, %d frames to %.2f s of %s s: %s",
+                    result.returncode, frames, shown, claimed, result.stderr.strip()[:300])
+        raise BadClip("damaged", "the clip is damaged or incomplete: it does not play to the end")
 
 
 def _duration(info, path):
@@ -192,10 +332,8 @@ def _duration(info, path):
         return float(info["format"]["duration"])
     except (KeyError, ValueError):
         pass
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
-         "packet=pts_time", "-of", "csv=p=0", str(path)], capture_output=True, text=True,
-        timeout=60)
+    result = _run(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0",
+                   "-show_entries", "packet=pts_time", "-of", "csv=p=0", str(path)], timeout=60)
     times = [float(line) for line in result.stdout.split() if line.replace(".", "", 1).isdigit()]
     return max(times, default=0.0)
 

@@ -1,13 +1,15 @@
 """Sign-language clips: manifest, coverage, captions, serving with seeking, the studio."""
 import json
+import random
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
 from kiosk.signs import BadClip, ManifestError, SignLibrary, probe, webvtt
-from support import csrf_token, make_app
+from support import TESTS, csrf_token, make_app
 
 KEYS = ["screen.home", "screen.menu", "package.retire"]
 
@@ -20,6 +22,42 @@ def video(tmp_path_factory):
                     "testsrc=size=320x180:rate=10:duration=2", "-c:v", "libvpx-vp9",
                     "-b:v", "50k", str(path)], check=True)
     return path
+
+
+# Recorded by Chromium 156's MediaRecorder (mimeType "video/webm", a fake camera), as the
+# studio records: VP8 and Opus, and no duration in its header.
+MEDIARECORDER_CLIP = TESTS / "data" / "mediarecorder-vp8.webm"
+TEST_PICTURE = ["-f", "lavfi", "-i", "testsrc=size=160x90:rate=10:duration=2"]
+CLIP_KINDS = {   # name: (file name, ffmpeg output options)
+    "vp8": ("vp8.webm", ["-c:v", "libvpx", "-b:v", "100k"]),
+    "vp9": ("vp9.webm", ["-c:v", "libvpx-vp9", "-b:v", "50k"]),
+    "vp8_live": ("live.webm", ["-c:v", "libvpx", "-b:v", "100k", "-f", "webm", "-live", "1"]),
+    "h264": ("h264.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+    "mjpeg_in_matroska": ("mjpeg.webm", ["-c:v", "mjpeg", "-f", "matroska"]),
+    "mpeg4_part2": ("mpeg4.mp4", ["-c:v", "mpeg4"]),
+    "vp8_in_matroska": ("matroska.webm", ["-c:v", "libvpx", "-f", "matroska"]),
+    "h264_named_webm": ("h264.webm", ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4"]),
+    "vp8_named_mp4": ("vp8.mp4", ["-c:v", "libvpx", "-f", "webm"]),
+}
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    """Two-second clips of every kind above, made by ffmpeg once for the module."""
+    folder = tmp_path_factory.mktemp("kinds")
+    made = {}
+    for kind, (name, options) in CLIP_KINDS.items():
+        made[kind] = folder / name
+        subprocess.run(["ffmpeg", "-loglevel", "error", *TEST_PICTURE, *options,
+                        str(made[kind])], check=True)
+    return made
+
+
+def cut(source, target, share=0.2):
+    """`source` cut off after a share of its bytes, as an interrupted upload leaves it."""
+    data = source.read_bytes()
+    target.write_bytes(data[:int(len(data) * share)])
+    return target
 
 
 def write_manifest(folder, entries):
@@ -89,6 +127,85 @@ def test_limits_on_clip_size_and_length(video):
         probe(video, max_seconds=1)
     with pytest.raises(BadClip, match="larger than"):
         probe(video, max_bytes=100)
+
+
+@pytest.mark.parametrize("kind, codec, suffix", [
+    ("vp8", "vp8", ".webm"), ("vp9", "vp9", ".webm"), ("vp8_live", "vp8", ".webm"),
+    ("h264", "h264", ".mp4")])
+def test_clips_the_kiosk_plays_are_accepted_with_their_codec(clips, kind, codec, suffix):
+    checked = probe(clips[kind])
+    assert (checked["codec"], checked["suffix"]) == (codec, suffix)
+    assert 1.5 < checked["duration"] < 2.5
+
+
+def test_a_clip_recorded_by_the_browser_without_a_duration_is_accepted():
+    checked = probe(MEDIARECORDER_CLIP)
+    assert (checked["codec"], checked["suffix"]) == ("vp8", ".webm")
+    assert 1.5 < checked["duration"] < 2.5
+
+
+@pytest.mark.parametrize("kind, codec", [("mjpeg_in_matroska", "mjpeg"),
+                                         ("mpeg4_part2", "mpeg4")])
+def test_a_codec_the_kiosk_cannot_play_is_refused_by_name(clips, kind, codec):
+    with pytest.raises(BadClip, match=f"coded as {codec}") as raised:
+        probe(clips[kind])
+    assert raised.value.code == "unplayable_codec" and raised.value.details == {"codec": codec}
+
+
+@pytest.mark.parametrize("kind, named, found", [
+    ("vp8_in_matroska", "WebM", "Matroska"), ("h264_named_webm", "WebM", "MP4"),
+    ("vp8_named_mp4", "MP4", "WebM")])
+def test_a_container_that_is_not_what_its_name_says_is_refused(clips, kind, named, found):
+    with pytest.raises(BadClip) as raised:
+        probe(clips[kind])
+    assert raised.value.code == "wrong_container"
+    assert raised.value.details == {"named": named, "found": found}
+
+
+@pytest.mark.parametrize("kind", ["vp8", "vp9", "vp8_live"])
+def test_a_truncated_webm_is_refused_as_damaged(clips, tmp_path, kind):
+    with pytest.raises(BadClip, match="damaged or incomplete") as raised:
+        probe(cut(clips[kind], tmp_path / "cut.webm"))
+    assert raised.value.code == "damaged"
+
+
+def test_a_truncated_browser_recording_is_refused_as_damaged(tmp_path):
+    with pytest.raises(BadClip) as raised:
+        probe(cut(MEDIARECORDER_CLIP, tmp_path / "cut.webm", share=0.6))
+    assert raised.value.code == "damaged"
+
+
+def test_a_clip_that_takes_too_long_to_decode_is_refused_not_left_hanging(clips, monkeypatch):
+    # sys.modules: the package's `signs` attribute is the blueprint module of the same name.
+    monkeypatch.setattr(sys.modules["kiosk.signs"], "DECODE_SECONDS", 0.001)
+    with pytest.raises(BadClip) as raised:
+        probe(clips["vp8"])
+    assert raised.value.code == "check_timeout"
+
+
+def test_a_clip_that_changes_container_replaces_the_old_file(tmp_path, clips):
+    library = SignLibrary(tmp_path, KEYS)
+    library.save("screen.home", "CSL", clips["vp8"], signer="Li")
+    library.save("screen.menu", "CSL", clips["vp8"], signer="Li")
+    mp4 = library.save("screen.home", "CSL", clips["h264"], signer="Li")
+    assert mp4.file == "CSL/screen.home.mp4"
+    assert sorted(path.name for path in (tmp_path / "CSL").iterdir()) == [
+        "screen.home.mp4", "screen.menu.webm"]
+    library.save("screen.home", "CSL", clips["vp9"], signer="Li")
+    assert not (tmp_path / "CSL" / "screen.home.mp4").exists()
+    assert SignLibrary(tmp_path, KEYS).clip("screen.home", "CSL").file == "CSL/screen.home.webm"
+
+
+def test_a_file_another_manifest_entry_uses_is_kept_when_a_clip_is_replaced(tmp_path, clips):
+    folder = tmp_path / "signs"
+    (folder / "CSL").mkdir(parents=True)
+    shutil.copy(clips["vp8"], folder / "CSL" / "sample.webm")
+    write_manifest(folder, [entry(key=key, file="CSL/sample.webm", status="sample")
+                            for key in ("screen.home", "screen.menu")])
+    library = SignLibrary(folder, KEYS)
+    library.save("screen.home", "CSL", clips["h264"], signer="Li")
+    assert (folder / "CSL" / "sample.webm").is_file()
+    assert library.clip("screen.menu", "CSL").file == "CSL/sample.webm"
 
 
 def test_captions_are_webvtt_cues_spread_over_the_clip():
@@ -208,20 +325,55 @@ def test_an_uploaded_clip_is_recorded_with_the_date_and_the_kiosk_shows_it(app, 
     assert app.extensions["kiosk"].signs.clip("screen.menu", "CSL").signer == "interpreter"
 
 
-@pytest.mark.parametrize("make, code", [
-    (lambda path: path.write_bytes(b"not a video, just words" * 100), "not_video"),
-    (lambda path: path.write_bytes(b""), "empty"),
+def test_a_browser_recording_uploaded_as_the_studio_sends_it_is_saved(app):
+    client = app.test_client()
+    sign_in(client, app)
+    response = upload(client, MEDIARECORDER_CLIP, name="recording.webm")
+    assert response.status_code == 200 and 1.5 < response.get_json()["duration"] < 2.5
+    assert app.extensions["kiosk"].signs.clip("screen.menu", "CSL").file == "CSL/screen.menu.webm"
+
+
+@pytest.mark.parametrize("make, name, code, words", [
+    (lambda path, clips: path.write_bytes(b"not a video, just words" * 100), "bad.webm",
+     "not_video", "不是"),
+    (lambda path, clips: path.write_bytes(b""), "bad.webm", "empty", "空"),
+    (lambda path, clips: path.write_bytes(random.Random(9).randbytes(50_000)), "bad.webm",
+     "not_video", "不是"),
+    (lambda path, clips: path.write_bytes(b"\x1a\x45\xdf\xa3" + random.Random(9).randbytes(5000)),
+     "bad.webm", "not_video", "不是"),
+    (lambda path, clips: path.write_bytes(random.Random(9).randbytes(50_000)), "bad.mp4",
+     "not_video", "不是"),
+    (lambda path, clips: cut(clips["vp8"], path), "bad.webm", "damaged", "损坏"),
+    (lambda path, clips: shutil.copy(clips["mjpeg_in_matroska"], path), "bad.webm",
+     "unplayable_codec", "mjpeg"),
+    (lambda path, clips: shutil.copy(clips["mpeg4_part2"], path), "bad.mp4",
+     "unplayable_codec", "mpeg4"),
+    (lambda path, clips: shutil.copy(clips["h264"], path), "bad.webm", "wrong_container", "MP4"),
+    (lambda path, clips: shutil.copy(clips["vp8_in_matroska"], path), "bad", "wrong_type",
+     "WebM"),
 ])
-def test_a_bad_upload_is_refused_and_the_old_clip_stays(app, tmp_path, make, code):
+def test_a_bad_upload_is_refused_clearly_and_the_old_clip_stays(app, tmp_path, clips, make, name,
+                                                                 code, words):
     client = app.test_client()
     sign_in(client, app)
     before = app.extensions["kiosk"].signs.clip("screen.home", "CSL")
-    bad = tmp_path / "bad.webm"
-    make(bad)
-    response = upload(client, bad, key="screen.home")
+    bad = tmp_path / "bad"
+    make(bad, clips)
+    response = upload(client, bad, key="screen.home", name=name)
     assert response.status_code == 400 and response.get_json()["error"] == code
+    assert words in response.get_json()["message"]
     assert app.extensions["kiosk"].signs.clip("screen.home", "CSL") == before
     assert client.get(client.get("/signs/zh/screen.home.json").get_json()["video"]).status_code == 200
+
+
+def test_an_mp4_upload_replaces_a_webm_clip_and_its_file(app, clips):
+    client = app.test_client()
+    sign_in(client, app)
+    assert upload(client, clips["h264"], key="screen.home", name="clip.mp4").status_code == 200
+    info = client.get("/signs/zh/screen.home.json").get_json()
+    assert client.get(info["video"]).mimetype == "video/mp4"
+    folder = app.extensions["kiosk"].signs.folder / "CSL"
+    assert [path.name for path in folder.iterdir()] == ["screen.home.mp4"]
 
 
 def test_a_clip_longer_than_allowed_is_refused(app, tmp_path):

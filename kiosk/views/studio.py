@@ -7,7 +7,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
                    session, url_for)
 from flask_babel import gettext as _
 
-from ..signs import BadClip, probe
+from ..signs import VIDEO_TYPES, BadClip, probe
 from ..web import services, staff_required
 
 log = logging.getLogger(__name__)
@@ -92,14 +92,19 @@ def save(sign_language, key):
         return _refuse(wants_json, sign_language, key, "no_file", _("Choose a video file first."))
     limits = kiosk.settings.signs
     with tempfile.TemporaryDirectory() as folder:
+        # The name's type is kept so the content must match it; any other name is judged
+        # by its content alone.
         suffix = Path(upload.filename).suffix.lower()
-        path = Path(folder) / f"upload{suffix if suffix in ('.webm', '.mp4') else '.webm'}"
+        path = Path(folder) / f"upload{suffix if suffix in VIDEO_TYPES else ''}"
         upload.save(path)
         try:
-            probe(path, max_seconds=limits.max_clip_seconds, max_bytes=limits.max_upload_bytes)
-            saved = kiosk.signs.save(key, sign_language, path, signer=session["staff"])
+            checked = probe(path, max_seconds=limits.max_clip_seconds,
+                            max_bytes=limits.max_upload_bytes)
+            saved = kiosk.signs.save(key, sign_language, path, signer=session["staff"],
+                                     checked=checked)
         except BadClip as error:
-            return _refuse(wants_json, sign_language, key, error.code, _clip_problem(error.code))
+            log.info("studio clip for %s/%s refused: %s", sign_language, key, error)
+            return _refuse(wants_json, sign_language, key, error.code, _clip_problem(error))
     if wants_json:
         return jsonify(status=saved.status, recorded=saved.recorded, duration=saved.duration)
     flash(_("Saved. The kiosk now shows this clip."))
@@ -113,7 +118,16 @@ def _refuse(wants_json, sign_language, key, code, message):
     return redirect(url_for("studio.clip", sign_language=sign_language, key=key))
 
 
-def _clip_problem(code):
+def _clip_problem(error):
+    """The interpreter's words for why a clip was refused."""
+    details = error.details
+    if error.code == "unplayable_codec":
+        return _("This clip is coded as %(codec)s, which the kiosk's browser cannot play: "
+                 "record as WebM (VP8, VP9 or AV1) or MP4 (H.264).", codec=details["codec"])
+    if error.code == "wrong_container":
+        return _("This file's name says %(named)s but it holds %(found)s video: save it "
+                 "again as WebM or MP4, named for what it is.", named=details["named"],
+                 found=details["found"])
     return {
         "too_large": _("The file is too large."),
         "too_long": _("The clip is too long."),
@@ -123,4 +137,8 @@ def _clip_problem(code):
         "not_video": _("This file is not a video the kiosk can play."),
         "no_ffprobe": _("Clips cannot be checked on this kiosk (ffprobe is missing)."),
         "unknown_key": _("The kiosk has no such prompt."),
-    }.get(code, _("The clip could not be saved."))
+        "damaged": _("This clip is damaged or incomplete: it does not play to the end. "
+                     "Record or export it again."),
+        "no_ffmpeg": _("Clips cannot be checked on this kiosk (ffmpeg is missing)."),
+        "check_timeout": _("Checking this clip took too long. Record it shorter or smaller."),
+    }.get(error.code, _("The clip could not be saved."))
