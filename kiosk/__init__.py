@@ -78,8 +78,10 @@ def create_app(test_config=None):
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
         ServiceFinder(catalogue, keyboards["pinyin"].initials))
+    # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
-        store, settings.idle_timeout_seconds + settings.warning_seconds + 30)
+        store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
+        settings.staff.idle_minutes * 60 + settings.warning_seconds + 30)
 
     i18n.init_app(app)
     voice.init_app(app)

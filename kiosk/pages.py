@@ -137,7 +137,7 @@ def not_possible(error):
 
 def expired_form(error):
     log.warning("refused a form without a valid security token: %s", error.description)
-    if request.blueprint in JSON_BLUEPRINTS:
+    if wants_json():
         return jsonify(error="expired", message="the security token is missing or expired"), 400
     return error_page(400, "expired")
 
@@ -147,12 +147,17 @@ HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
 
 # Machine-facing endpoints answer errors in JSON, not with a page.
 JSON_BLUEPRINTS = {"speech", "voice", "input"}
-JSON_ENDPOINTS = {"backoffice.receive"}
+JSON_ENDPOINTS = {"backoffice.receive", "preferences.still_here"}
+
+
+def wants_json():
+    """Machines and scripts get errors in JSON, people get a page."""
+    return (request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS
+            or request.accept_mimetypes.best == "application/json")   # e.g. a studio upload
 
 
 def http_error(error):
-    if (request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS
-            or request.accept_mimetypes.best == "application/json"):   # e.g. a studio upload
+    if wants_json():
         return jsonify(error=HTTP_ERROR_PAGES.get(error.code, "bad_request"),
                        message=error.description), error.code or 400
     return error_page(error.code or 400, HTTP_ERROR_PAGES.get(error.code, "out_of_date"))
@@ -173,7 +178,7 @@ def storage_error(error):
 
 
 def storage_page():
-    if request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS:
+    if wants_json():
         return jsonify(error="storage", message="the kiosk's database cannot be used"), 503
     return error_page(503, "storage")
 

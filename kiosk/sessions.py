@@ -44,22 +44,28 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 class SQLiteSessionInterface(SessionInterface):
-    """Keeps session data in the kiosk's Store; a session idle too long is gone."""
+    """Keeps session data in the kiosk's Store; a session idle too long is gone.
 
-    def __init__(self, store, lifetime_seconds):
+    A resident's session ends soon after the idle dialog; a signed-in clerk's or
+    interpreter's lasts for the staff idle time, so their work is not lost to the
+    residents' timer.
+    """
+
+    def __init__(self, store, resident_lifetime_seconds, staff_lifetime_seconds):
         self.store = store
-        self.lifetime_seconds = lifetime_seconds
+        self.resident_lifetime_seconds = resident_lifetime_seconds
+        self.staff_lifetime_seconds = staff_lifetime_seconds
 
     def open_session(self, app, request):
-        oldest_allowed = time.time() - self.lifetime_seconds
+        now = time.time()
         session_id = request.cookies.get(COOKIE_NAME)
         try:
             if session_id:
-                data = self.store.load_session(session_id, oldest_allowed)
+                data = self.store.load_session(session_id, now)
                 if data is not None:
                     return ServerSession(session_id, data)
             # A new resident: wipe what earlier ones left when they walked away mid-journey.
-            self.store.purge_sessions(oldest_allowed)
+            self.store.purge_sessions(now)
         except sqlite3.Error as error:
             # Failing here would leave no session for the error page itself to render with.
             log.error("the session store cannot be used: %s", error)
@@ -78,7 +84,9 @@ class SQLiteSessionInterface(SessionInterface):
             if old_id:
                 response.delete_cookie(COOKIE_NAME, path="/")
             return
-        self.store.save_session(session.session_id, dict(session), time.time())
+        lifetime = (self.staff_lifetime_seconds if session.get("staff")
+                    else self.resident_lifetime_seconds)
+        self.store.save_session(session.session_id, dict(session), time.time(), lifetime)
         if session.session_id != old_id:
             response.set_cookie(COOKIE_NAME, session.session_id, httponly=True,
                                 samesite="Lax", path="/")

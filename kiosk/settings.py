@@ -69,6 +69,7 @@ class KeyboardSettings:
 class StaffSettings:
     max_failed_logins: int
     lockout_minutes: int
+    idle_minutes: int       # a signed-in clerk or interpreter is signed out after this
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ def load_settings(path=None, overrides=None):
                 base, reader.text("keyboard", "handwriting_second_model", allow_empty=True))),
         staff=StaffSettings(
             max_failed_logins=reader.integer("staff", "max_failed_logins", 1, 100),
-            lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60)),
+            lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60),
+            idle_minutes=reader.integer("staff", "idle_minutes", 2, 8 * 60)),
         handoff=_handoff_settings(reader),
         config_path=path,
     )

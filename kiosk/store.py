@@ -77,9 +77,8 @@ class Store:
     def _create_tables(self):
         db = self.db
         db.enable_wal()
-        db["sessions"].create({"id": str, "data": str, "updated": float}, pk="id",
-                              if_not_exists=True)
-        db["sessions"].create_index(["updated"], if_not_exists=True)
+        db["sessions"].create({"id": str, "data": str, "updated": float, "expires": float},
+                              pk="id", if_not_exists=True)
         db["submissions"].create({
             "reference": str, "kiosk_id": str, "created": str, "language": str,
             "modes": str, "package": str, "items": str, "answers": str,
@@ -94,30 +93,33 @@ class Store:
         # Columns added by later versions, for a kiosk whose database is older.
         if "delivered" not in db["outbox"].columns_dict:
             db["outbox"].add_column("delivered", str, not_null_default="")
+        if "expires" not in db["sessions"].columns_dict:
+            db["sessions"].add_column("expires", float, not_null_default=0.0)
+        db["sessions"].create_index(["expires"], if_not_exists=True)
 
     # Sessions: the cookie holds only the random id; everything else lives here.
 
-    def load_session(self, session_id, oldest_allowed):
-        """The session's data, or None when it is unknown or idle since before `oldest_allowed`."""
-        row = next(self.db.query("select data, updated from sessions where id = ?",
+    def load_session(self, session_id, now):
+        """The session's data, or None when it is unknown or has expired by `now`."""
+        row = next(self.db.query("select data, expires from sessions where id = ?",
                                  [session_id]), None)
-        if row is None or row["updated"] < oldest_allowed:
+        if row is None or row["expires"] < now:
             return None
         return json.loads(row["data"])
 
-    def save_session(self, session_id, data, now):
-        self.db["sessions"].upsert({"id": session_id, "data": json.dumps(data), "updated": now},
-                                   pk="id")
+    def save_session(self, session_id, data, now, lifetime_seconds):
+        """Keep a session until `lifetime_seconds` after `now` (its last request)."""
+        self.db["sessions"].upsert({"id": session_id, "data": json.dumps(data), "updated": now,
+                                    "expires": now + lifetime_seconds}, pk="id")
 
     def delete_session(self, session_id):
         """Wipe one session, on disk too."""
         self.db.execute("delete from sessions where id = ?", [session_id])
         self._forget_old_pages()
 
-    def purge_sessions(self, oldest_allowed):
-        """Wipe sessions idle since before `oldest_allowed` (the resident has walked away)."""
-        wiped = self.db.execute("delete from sessions where updated < ?",
-                                [oldest_allowed]).rowcount
+    def purge_sessions(self, now):
+        """Wipe sessions expired by `now` (the resident or clerk has walked away)."""
+        wiped = self.db.execute("delete from sessions where expires < ?", [now]).rowcount
         if wiped:
             self._forget_old_pages()
         return wiped

@@ -54,6 +54,6 @@ class PageCheckingClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and response.status_code != 204:  # 204: no page
             response.document = check_page(response.get_data(as_text=True))
         return response

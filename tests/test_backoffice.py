@@ -211,3 +211,27 @@ def test_times_are_shown_and_filtered_in_the_halls_time_zone(tmp_path):
 @pytest.mark.parametrize("query", ["since=tomorrow", "until=2026-13-45", "since=%00"])
 def test_a_date_filter_that_is_no_date_is_ignored_not_an_error(app, query):
     assert signed_in(app).get(f"/backoffice?{query}").status_code == 200
+
+
+def test_a_clerk_stays_signed_in_past_the_residents_idle_time_but_not_past_the_staff_one(app):
+    clerk = signed_in(app)
+    store = app.extensions["kiosk"].store
+    settings = app.extensions["kiosk"].settings
+    resident_gone = settings.idle_timeout_seconds + settings.warning_seconds + 31
+    store.db.execute("update sessions set expires = expires - ?", [resident_gone])
+    assert clerk.get("/backoffice").status_code == 200
+    staff_gone = settings.staff.idle_minutes * 60 + settings.warning_seconds + 31
+    store.db.execute("update sessions set expires = expires - ?", [staff_gone])
+    assert clerk.get("/backoffice").location.startswith("/staff/sign-in")
+
+
+def test_a_clerks_page_counts_the_staff_idle_time_and_offers_sign_out(app):
+    clerk = signed_in(app)
+    settings = app.extensions["kiosk"].settings
+    page = clerk.get("/backoffice")
+    body = page.document.find(".//body")
+    assert body.get("data-idle-seconds") == str(settings.staff.idle_minutes * 60)
+    assert page.document.find(".//form[@id='timeout-form']").get("action") == "/staff/sign-out"
+    resident_page = app.test_client().get("/")
+    assert (resident_page.document.find(".//body").get("data-idle-seconds")
+            == str(settings.idle_timeout_seconds))

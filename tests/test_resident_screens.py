@@ -317,10 +317,27 @@ def test_a_walked_away_session_is_wiped_from_the_database_when_the_next_resident
     answer_whole_form(first, SHOP_ANSWERS)
     store = app.extensions["kiosk"].store
     walked_away = first.get_cookie("kiosk_session").value
-    store.db.execute("update sessions set updated = updated - 3600")
+    store.db.execute("update sessions set updated = updated - 3600, expires = expires - 3600")
     second.get("/")
     assert store.db["sessions"].count_where("id = ?", [walked_away]) == 0
     assert first.get("/check").location == "/packages"
+
+
+def test_a_resident_busy_on_one_screen_keeps_the_session_by_telling_the_kiosk(app):
+    resident = app.test_client()
+    choose(resident)
+    store = app.extensions["kiosk"].store
+    ready = token(resident, "/form/applicant")
+    store.db.execute("update sessions set expires = expires - 140")   # 2 min of typing
+    assert resident.post("/still-here", headers={"X-CSRFToken": ready}).status_code == 204
+    store.db.execute("update sessions set expires = expires - 140")   # 2 more
+    assert resident.get("/form/applicant").status_code == 200
+
+
+def test_still_here_needs_the_page_token_and_answers_in_json(client):
+    refused = client.post("/still-here", headers={"X-CSRFToken": "forged"})
+    assert refused.status_code == 400 and refused.get_json()["error"] == "expired"
+    assert client.get("/still-here").status_code == 405
 
 
 def test_switching_language_on_the_eligibility_step_keeps_the_answers_given(client):

@@ -70,10 +70,13 @@ def test_any_single_mistyped_character_fails_the_check():
 
 
 def test_sessions_idle_too_long_are_gone(store):
-    store.save_session("abc", {"lang": "en"}, now=1000.0)
-    assert store.load_session("abc", oldest_allowed=900.0) == {"lang": "en"}
-    assert store.load_session("abc", oldest_allowed=1001.0) is None
-    assert store.purge_sessions(oldest_allowed=1001.0) == 1
+    store.save_session("abc", {"lang": "en"}, now=1000.0, lifetime_seconds=150)
+    store.save_session("clerk", {"staff": "wang"}, now=1000.0, lifetime_seconds=1260)
+    assert store.load_session("abc", now=1150.0) == {"lang": "en"}
+    assert store.load_session("abc", now=1151.0) is None
+    assert store.purge_sessions(now=1151.0) == 1
+    assert store.load_session("clerk", now=2260.0) == {"staff": "wang"}
+    assert store.purge_sessions(now=2261.0) == 1
 
 
 def test_an_older_database_gains_the_columns_later_versions_use(tmp_path):

@@ -36,6 +36,14 @@ def change():
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
 
 
+@bp.post("/still-here")
+def still_here():
+    """Someone is busy on one page (typing, recording) without loading another: the session
+    is saved again by answering, so its idle time starts anew and it does not expire
+    under them. kiosk.js calls this now and then while the screen is being used."""
+    return "", 204
+
+
 @bp.get("/start-over")
 def confirm_start_over():
     return render_template("screens/start_over.html",

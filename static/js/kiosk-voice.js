@@ -137,12 +137,21 @@
     fetch(url, { method: "POST", body: wav, credentials: "same-origin",
                  headers: { "Content-Type": "audio/wav",
                             "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content } })
-      .then(function (response) {
-        if (response.status === 503) { throw new Error("busy"); }
-        return response.json();
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        if (answer.error === "not_working") { notWorking(); return; }
+        if (answer.error === "busy") { say(text("Busy")); return; }
+        handle(answer, capture);
       })
-      .then(function (answer) { handle(answer, capture); })
       .catch(function () { say(text("Busy")); });
+  }
+
+  // The language's voice model failed on this kiosk: say so in the screen's language and
+  // put the microphone away, so nobody keeps talking to it.
+  function notWorking() {
+    say(text("NotWorking"));
+    mic.disabled = true;
+    mic.hidden = true;
   }
 
   function handle(answer, capture) {
@@ -215,7 +224,10 @@
     fetch(panel.dataset.helpUrl + "?keys=" + encodeURIComponent(screenKeys().join(",")),
           { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
-      .then(function (answer) { say(answer.message, answer.say); });
+      .then(function (answer) {
+        if (answer.error === "not_working") { notWorking(); return; }
+        say(answer.message, answer.say);
+      });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

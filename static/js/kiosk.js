@@ -19,7 +19,11 @@
   }
 
   // "Are you still there?": after data-idle-seconds without a touch or key, the dialog
-  // gives data-warning-seconds (at least 20 s) to continue; then the session is wiped.
+  // gives data-warning-seconds (at least 20 s) to continue; then its form is sent: Start
+  // over for a resident (the session is wiped), Sign out on a clerk's or interpreter's
+  // page (which have their own, longer idle time). While someone keeps using one page
+  // without loading another, the server hears so every half minute, so the session does
+  // not run out under them. Nothing asks while the studio records ("kiosk:busy").
   function idleTimer() {
     var dialog = document.getElementById("timeout-dialog");
     var form = document.getElementById("timeout-form");
@@ -28,10 +32,19 @@
     var warningSeconds = Number(document.body.dataset.warningSeconds);
     var countdown = dialog.querySelector("[data-countdown]");
     var idleHandle = null, tickHandle = null, left = 0;
+    var pingEveryMs = 30000, lastPing = Date.now(), busy = false, busyPing = null;
 
+    function stillHere() {
+      lastPing = Date.now();
+      var token = document.querySelector('meta[name="csrf-token"]');
+      fetch(document.body.dataset.stillHereUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.content : "", Accept: "application/json" }
+      }).catch(function () { /* offline for a moment: the next touch tries again */ });
+    }
     function restart() {
       clearTimeout(idleHandle);
-      idleHandle = setTimeout(warn, idleMs);
+      if (!busy) { idleHandle = setTimeout(warn, idleMs); }
     }
     function warn() {
       left = warningSeconds;
@@ -48,7 +61,13 @@
     function keepGoing() {
       clearInterval(tickHandle);
       if (dialog.open) { dialog.close(); }
+      stillHere();
       restart();
+    }
+    function active() {
+      if (dialog.open) { return; }
+      restart();
+      if (Date.now() - lastPing > pingEveryMs) { stillHere(); }
     }
     dialog.querySelector("[data-continue]").addEventListener("click", keepGoing);
     // Keep Tab inside the dialog: from its last control back to its first, and back again.
@@ -61,7 +80,19 @@
     });
     dialog.addEventListener("cancel", function (event) { event.preventDefault(); keepGoing(); });
     ["pointerdown", "keydown", "input", "scroll"].forEach(function (name) {
-      document.addEventListener(name, function () { if (!dialog.open) { restart(); } }, { passive: true });
+      document.addEventListener(name, active, { passive: true });
+    });
+    // A recording in the studio: the interpreter signs without touching the screen.
+    document.addEventListener("kiosk:busy", function () {
+      busy = true;
+      clearTimeout(idleHandle);
+      clearInterval(busyPing);
+      busyPing = setInterval(stillHere, pingEveryMs);
+    });
+    document.addEventListener("kiosk:idle", function () {
+      busy = false;
+      clearInterval(busyPing);
+      restart();
     });
     restart();
   }

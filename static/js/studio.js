@@ -25,9 +25,13 @@
         preview.controls = false;
         preview.play();
         chunks = [];
-        recorder = new MediaRecorder(stream, { mimeType: "video/webm" });
+        // VP8 plays everywhere and the studio accepts it; a Chromium with hardware H.264
+        // might otherwise pick H.264 in WebM, which the studio refuses.
+        var type = MediaRecorder.isTypeSupported("video/webm;codecs=vp8") ? "video/webm;codecs=vp8" : "video/webm";
+        recorder = new MediaRecorder(stream, { mimeType: type });
         recorder.ondataavailable = function (event) { if (event.data.size) { chunks.push(event.data); } };
         recorder.onstop = function () {
+          document.dispatchEvent(new CustomEvent("kiosk:idle"));
           stream.getTracks().forEach(function (track) { track.stop(); });
           clip = new Blob(chunks, { type: "video/webm" });
           preview.srcObject = null;
@@ -36,6 +40,8 @@
           enable(["record", "save", "discard"]);
         };
         recorder.start(250);
+        // No "Are you still there?" over the camera while the interpreter signs.
+        document.dispatchEvent(new CustomEvent("kiosk:busy"));
         enable(["stop"]);
         limit = setTimeout(function () { if (recorder.state === "recording") { recorder.stop(); } },
                            Number(section.dataset.maxSeconds) * 1000);

@@ -62,3 +62,28 @@ def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, scree
     assert heard["intent"]["command"] == "yes"
     assert page.url.rstrip("/") == base_url
     context.close()
+
+
+def test_a_voice_model_that_stopped_working_puts_the_microphone_away(listening_browser,
+                                                                      kiosk_server):
+    """The server's answer for a failed model (tested in test_voice.py), as the page gets it:
+    the resident is told in the screen's language to use the touchscreen."""
+    app, base_url = kiosk_server
+    context = listening_browser.new_context(has_touch=True, base_url=base_url)
+    context.grant_permissions(["microphone"])
+    page = context.new_page()
+    page.goto("/")
+    resident = Resident(page, app, "zh")
+    resident.choose_language("ko")
+    resident.tap_button(resident.words("Voice input"))
+    resident.tap_link(resident.words("Start"))
+    page.route("**/voice/recognise**", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": "not_working", "message": "voice input is not working for ko"}'))
+    microphone = page.locator("[data-voice-mic]")
+    microphone.tap()
+    expect(page.locator("[data-voice-status]")).to_have_text(resident.words(
+        "Voice input is not working on this kiosk just now. Please use the touchscreen."),
+        timeout=20_000)
+    expect(microphone).to_be_hidden()
+    context.close()
