@@ -7,11 +7,13 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+import click
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import commands, i18n, pages
 from .catalogue import Catalogue, load_catalogue
+from .errors import KioskError
 from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts
@@ -50,6 +52,16 @@ class Services:
 
 def create_app(test_config=None):
     """Build the kiosk app; `test_config` may hold Flask keys and "KIOSK_OVERRIDES"."""
+    try:
+        return _build_app(test_config)
+    except KioskError as error:
+        if click.get_current_context(silent=True) is None:
+            raise               # `make run` and tests: the caller says it their way
+        # Under `flask --app kiosk COMMAND`: one line an operator can act on, no traceback.
+        raise click.ClickException(f"the kiosk cannot start: {error}") from None
+
+
+def _build_app(test_config):
     test_config = dict(test_config or {})
     settings = load_settings(overrides=test_config.pop("KIOSK_OVERRIDES", None))
     # First, so an unwritable database folder is reported before anything is written there.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import CatalogueError
 from .settings import LANGUAGES
+from .spelling import did_you_mean
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,40}")
 FIELD_TYPES = ("text", "name", "date", "choice", "id_type", "id_number", "phone",
@@ -21,6 +22,8 @@ DEFAULT_MAX_LENGTH = {"text": 100, "name": 50, "address": 200, "email": 254,
                       "choice": 41, "id_type": 41}
 ICONS = ("shop", "baby", "retire", "hire", "card", "school", "move", "change", "home", "health")
 CUSTOM_PACKAGE = "build_your_own"
+TABLES = ("meta", "sections", "categories", "departments", "documents", "questions", "fields",
+          "items", "packages", "shortcuts")
 DERIVABLE = ("birth_date", "sex")   # what a mainland resident ID number tells
 
 
@@ -264,10 +267,18 @@ class _Checker:
         return table
 
     def entries(self, table_name, kind, build):
-        return {key: build(key, Entry(self, f'{kind} "{key}"', value))
+        return {key: Entry(self, f'{kind} "{key}"', value).build(build, key)
                 for key, value in self.table(table_name).items()}
 
+    def refuse_unknown_tables(self):
+        """A misspelt table ([pakages]) would otherwise be ignored without a word."""
+        for name in self.raw:
+            if name not in TABLES:
+                raise CatalogueError(f"{self.path}: unknown table [{name}]"
+                                     f"{did_you_mean(name, TABLES)}")
+
     def catalogue(self):
+        self.refuse_unknown_tables()
         sections = self.entries("sections", "section", lambda key, e: Section(
             key, e.integer("order"), e.text("title")))
         categories = self.entries("categories", "category", lambda key, e: Category(
@@ -293,7 +304,8 @@ class _Checker:
         packages = self.entries("packages", "package", lambda key, e: e.package(key, items))
         if CUSTOM_PACKAGE in packages:
             self.fail(f'package "{CUSTOM_PACKAGE}"', "key", "is reserved for build-your-own")
-        shortcuts = {key: Entry(self, f'shortcut "{key}"', value).shortcut(key, fields)
+        shortcuts = {key: Entry(self, f'shortcut "{key}"', value).build(
+                         lambda key, entry: entry.shortcut(key, fields), key)
                      for key, value in self.table("shortcuts", required=False).items()}
         return Catalogue(dict(self.raw.get("meta", {})), sections, categories, departments,
                          documents, questions, fields, items, packages, shortcuts)
@@ -322,11 +334,26 @@ class Entry:
         self.checker = checker
         self.where = where
         self.values = values
+        self.asked = set()   # the fields the kiosk reads from this entry
 
     def fail(self, name, problem):
         self.checker.fail(self.where, name, problem)
 
+    def build(self, build, key):
+        """`build(key, self)`, then refuse any field it did not read: a misspelt optional
+        field (selcted = true) would otherwise be ignored without a word."""
+        built = build(key, self)
+        self.refuse_unknown()
+        return built
+
+    def refuse_unknown(self):
+        for name in self.values:
+            if name not in self.asked:
+                self.fail(name, "is not a field the kiosk knows here"
+                          + did_you_mean(name, self.asked))
+
     def get(self, name, kind, required=True, default=None):
+        self.asked.add(name)
         if name not in self.values:
             if required:
                 self.fail(name, "is missing")
@@ -411,6 +438,9 @@ class Entry:
     def option(self, raw):
         if not isinstance(raw, dict) or not KEY_PATTERN.fullmatch(str(raw.get("value", ""))):
             self.fail("options", "needs a value (a lower-case key) and a label for each option")
+        for name in set(raw) - {"value", "label"}:
+            self.fail("options", f"has an unknown field {name!r} in option {raw['value']!r}"
+                      + did_you_mean(name, ("value", "label")))
         return Option(raw["value"], self.localized(raw.get("label"), "options.label"))
 
     def item(self, key, refs):
@@ -421,6 +451,7 @@ class Entry:
                 question=rule.reference("question", refs["question"]),
                 eligible_answer=rule.boolean("eligible_answer"),
                 explanation=rule.text("explanation"), instead=rule.text("instead")))
+            rule.refuse_unknown()
         days = self.integer("time_limit_days")
         fee = self.get("fee_yuan", (int, float))
         if days < 0:
@@ -470,12 +501,13 @@ class Entry:
             self.fail("icon", f"must be one of {', '.join(ICONS)}, not {icon!r}")
         entries = []
         for raw in self.get("items", list):
-            entry = Entry(self.checker, self.where, raw)
+            entry = Entry(self.checker, f"{self.where} item entry", raw)
             item_key = entry.reference("item", items)
             required = entry.boolean("required")
             reason = entry.text("reason", required=not required)
             entries.append(PackageItem(item_key, required, reason,
                                        entry.boolean("selected", required=False)))
+            entry.refuse_unknown()
         if not entries:
             self.fail("items", "must list at least one item")
         if len({entry.item for entry in entries}) != len(entries):

@@ -2,7 +2,7 @@
 import logging
 import sys
 
-from waitress import serve
+from waitress import create_server
 
 from . import create_app
 from .background import start_background_work
@@ -17,9 +17,18 @@ def main():
         # A bad kiosk.ini or catalogue: say exactly what to fix, without a traceback.
         sys.exit(f"The kiosk cannot start: {error}")
     settings = app.extensions["kiosk"].settings
+    try:
+        # Bound before anything starts in the background, so a taken port is one clear
+        # line and no half-started warm-up is left behind.
+        server = create_server(app, host=settings.host, port=settings.port, threads=8)
+    except OSError as error:
+        sys.exit(f"The kiosk cannot start: cannot serve at {settings.host}:{settings.port} "
+                 f"({error.strerror}): is another kiosk already running there? "
+                 f"[server] host and port in {settings.config_path} choose the address")
     start_background_work(app)
-    print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/")
-    serve(app, host=settings.host, port=settings.port, threads=8)
+    print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/",
+          flush=True)
+    server.run()
 
 
 if __name__ == "__main__":

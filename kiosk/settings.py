@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SettingsError
+from .spelling import did_you_mean
 from .times import UnknownZone, hall_zone
 
 LANGUAGES = ("zh", "en", "ko")
@@ -17,6 +18,18 @@ LANGUAGES = ("zh", "en", "ko")
 UNAMBIGUOUS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "kiosk.ini"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# Sign languages the studio and clip library know by code. A code outside this list is
+# far more likely a typo (CLS for CSL) than a new language; add one here when needed.
+SIGN_LANGUAGES = {
+    "CSL": "Chinese Sign Language", "HKSL": "Hong Kong Sign Language",
+    "TSL": "Taiwan Sign Language", "KSL": "Korean Sign Language",
+    "JSL": "Japanese Sign Language", "ASL": "American Sign Language",
+    "BSL": "British Sign Language", "IS": "International Sign",
+    "AUSLN": "Auslan (Australian Sign Language)", "NZSL": "New Zealand Sign Language",
+    "ISL": "Irish Sign Language", "LSF": "French Sign Language",
+    "DGS": "German Sign Language", "LIS": "Italian Sign Language",
+    "LSE": "Spanish Sign Language", "VSL": "Vietnamese Sign Language",
+}
 
 
 @dataclass(frozen=True)
@@ -128,12 +141,14 @@ def load_settings(path=None, overrides=None):
 
     kiosk_id = reader.text("kiosk", "id")
     if not re.fullmatch(f"[{UNAMBIGUOUS_ALPHABET}]{{2,6}}", kiosk_id):
-        raise reader.error("kiosk", "id", f"must be 2 to 6 of {UNAMBIGUOUS_ALPHABET}")
+        raise reader.error("kiosk", "id",
+                           f"must be 2 to 6 of {UNAMBIGUOUS_ALPHABET}, not {kiosk_id!r}")
     default_language = reader.text("kiosk", "default_language")
     if default_language not in LANGUAGES:
-        raise reader.error("kiosk", "default_language", f"must be one of {', '.join(LANGUAGES)}")
+        raise reader.error("kiosk", "default_language",
+                           f"must be one of {', '.join(LANGUAGES)}, not {default_language!r}")
 
-    return Settings(
+    settings = Settings(
         kiosk_id=kiosk_id,
         kiosk_name=reader.text("kiosk", "name"),
         default_language=default_language,
@@ -162,6 +177,8 @@ def load_settings(path=None, overrides=None):
         handoff=_handoff_settings(reader),
         config_path=path,
     )
+    reader.refuse_unknown()
+    return settings
 
 
 def _time_zone(reader):
@@ -184,7 +201,8 @@ def _handoff_settings(reader):
         raise reader.error("handoff", "target", f"must be builtin or http, not {target!r}")
     url = reader.text("handoff", "url", allow_empty=True)
     if target == "http" and not re.fullmatch(r"https?://\S+", url):
-        raise reader.error("handoff", "url", "must be an http(s) URL when target = http")
+        raise reader.error("handoff", "url",
+                           f"must be an http(s) URL when target = http, not {url!r}")
     return HandoffSettings(
         target=target, url=url, secret=reader.text("handoff", "secret", allow_empty=True),
         timeout_seconds=reader.integer("handoff", "timeout_seconds", 1, 300),
@@ -219,7 +237,8 @@ def _voice_settings(reader, base):
     accept = reader.fraction("voice", "accept_confidence", lowest=0.0)
     reject = reader.fraction("voice", "reject_confidence", lowest=0.0)
     if reject > accept:
-        raise reader.error("voice", "reject_confidence", "must not be above accept_confidence")
+        raise reader.error("voice", "reject_confidence",
+                           f"must not be above accept_confidence ({accept}), not {reject}")
     return VoiceSettings(
         enabled=reader.boolean("voice", "enabled"),
         models_dir=base / reader.text("voice", "models_dir"),
@@ -234,9 +253,10 @@ def _sign_settings(reader, base):
     sign_languages = {}
     for language in LANGUAGES:
         code = reader.text("signs", f"{language}_sign_language")
-        if not re.fullmatch(r"[A-Z]{2,5}", code):
+        if code not in SIGN_LANGUAGES:
             raise reader.error("signs", f"{language}_sign_language",
-                               f"must be a short upper-case code like CSL, not {code!r}")
+                               f"must be a known sign-language code ({', '.join(SIGN_LANGUAGES)}"
+                               f"), not {code!r}{did_you_mean(code, SIGN_LANGUAGES)}")
         sign_languages[language] = code
     return SignSettings(
         library_dir=base / reader.text("signs", "library_dir"),
@@ -251,17 +271,33 @@ class _Reader:
     def __init__(self, parser, path):
         self.parser = parser
         self.path = path
+        self.asked = {}     # section -> the keys the kiosk reads there
 
     def error(self, section, key, problem):
         return SettingsError(f"{self.path}: [{section}] {key} {problem}")
 
     def text(self, section, key, allow_empty=False):
+        self.asked.setdefault(section, set()).add(key)
         if not self.parser.has_option(section, key):
-            raise self.error(section, key, "is missing")
+            present = self.parser.options(section) if self.parser.has_section(section) else []
+            close = did_you_mean(key, present)
+            raise self.error(section, key, "is missing" + (
+                close.replace("did you mean", "is it misspelt as") if close else ""))
         value = self.parser.get(section, key).strip()
         if not value and not allow_empty:
             raise self.error(section, key, "is empty")
         return value
+
+    def refuse_unknown(self):
+        """A key or section the kiosk does not read is a typo, never something to ignore."""
+        for section in self.parser.sections():
+            if section not in self.asked:
+                raise SettingsError(f"{self.path}: unknown section [{section}]"
+                                    f"{did_you_mean(section, self.asked)}")
+            for key in self.parser.options(section):
+                if key not in self.asked[section]:
+                    raise self.error(section, key, "is not a setting the kiosk knows"
+                                     + did_you_mean(key, self.asked[section]))
 
     def boolean(self, section, key):
         raw = self.text(section, key).lower()

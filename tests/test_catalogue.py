@@ -104,10 +104,10 @@ def broken(edit):
     (lambda d: d["packages"]["retire"].update(icon="rocket"),
      'package "retire": field "icon" must be one of'),
     (lambda d: d["packages"]["retire"]["items"].append({"item": "no_such_item", "required": True}),
-     "package \"retire\": field \"item\" names 'no_such_item'"),
+     "package \"retire\" item entry: field \"item\" names 'no_such_item'"),
     (lambda d: d["packages"]["retire"]["items"].append(
         {"item": "tobacco_retail_licence", "required": False}),
-     'package "retire": field "reason" is missing'),
+     'package "retire" item entry: field "reason" is missing'),
     (lambda d: d["packages"]["retire"].pop("title"),
      'package "retire": field "title" is missing'),
     (lambda d: d["fields"]["applicant_name"].update(type="colour"),
@@ -137,6 +137,22 @@ def broken(edit):
      'item "pension_claim": field "aliases" has an unknown language: fr'),
     (lambda d: d["items"]["pension_claim"].update(aliases={"zh": "退休"}),
      'item "pension_claim": field "aliases" must list the zh names as texts'),
+    # Misspelt fields and tables are refused, with the likely meaning (#11 item 15).
+    (lambda d: d["packages"]["retire"]["items"][0].update(selcted=True),
+     'package "retire" item entry: field "selcted" is not a field the kiosk knows here '
+     '(did you mean "selected"?)'),
+    (lambda d: d["items"]["pension_claim"].update(time_limit_day=3),
+     'item "pension_claim": field "time_limit_day" is not a field the kiosk knows here '
+     '(did you mean "time_limit_days"?)'),
+    (lambda d: d["fields"]["applicant_name"].update(requried=False),
+     'field "requried" is not a field the kiosk knows here (did you mean "required"?)'),
+    (lambda d: d["items"]["pension_claim"]["eligibility"][0].update(explaination={}),
+     'eligibility rule: field "explaination" is not a field the kiosk knows here '
+     '(did you mean "explanation"?)'),
+    (lambda d: d["fields"]["business_scope"]["options"][0].update(lable={}),
+     "has an unknown field 'lable' in option"),
+    (lambda d: d.update(pakages={}),
+     'unknown table [pakages] (did you mean "packages"?)'),
 ])
 def test_a_broken_catalogue_names_the_entry_and_field(edit, message):
     with pytest.raises(CatalogueError) as raised:

@@ -22,8 +22,13 @@ def test_kiosk_config_selects_another_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("key, value, message", [
     ("kiosk.id", "K0", "[kiosk] id must be 2 to 6 of"),
-    ("kiosk.id", "KIOSK-1", "[kiosk] id must be 2 to 6 of"),
-    ("kiosk.default_language", "fr", "[kiosk] default_language must be one of zh, en, ko"),
+    ("kiosk.id", "KIOSK-1", "not 'KIOSK-1'"),
+    ("kiosk.default_language", "fr", "[kiosk] default_language must be one of zh, en, ko, not 'fr'"),
+    ("signs.zh_sign_language", "CLS",
+     "[signs] zh_sign_language must be a known sign-language code (CSL, "),
+    ("signs.zh_sign_language", "CLS", "not 'CLS' (did you mean \"CSL\"?)"),
+    ("signs.ko_sign_language", "ksl", "not 'ksl' (did you mean \"KSL\"?)"),
+    ("handoff.target", "ftp", "must be builtin or http, not 'ftp'"),
     ("session.warning_seconds", "10", "[session] warning_seconds must be between 20 and 600"),
     ("session.idle_timeout_seconds", "soon", "[session] idle_timeout_seconds must be a whole number"),
     ("server.port", "", "[server] port is empty"),
@@ -39,6 +44,37 @@ def test_a_missing_key_is_named(tmp_path):
     broken.write_text(DEFAULT_CONFIG.read_text().replace("port = 8080\n", ""))
     with pytest.raises(SettingsError, match=r"\[server\] port is missing"):
         load_settings(broken)
+
+
+def test_a_misspelt_key_is_named_with_what_it_was_meant_to_be(tmp_path):
+    broken = tmp_path / "kiosk.ini"
+    broken.write_text(DEFAULT_CONFIG.read_text().replace("idle_timeout_seconds = 90",
+                                                         "idle_timout_seconds = 90"))
+    with pytest.raises(SettingsError) as raised:
+        load_settings(broken)
+    assert str(raised.value) == (f"{broken}: [session] idle_timeout_seconds is missing "
+                                 '(is it misspelt as "idle_timout_seconds"?)')
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("[staff]\nidle_minuets = 5\n",
+     '[staff] idle_minuets is not a setting the kiosk knows (did you mean "idle_minutes"?)'),
+    ("[sesion]\nwarning_seconds = 30\n",
+     'unknown section [sesion] (did you mean "session"?)'),
+    ("[server]\nworkers = 4\n", "[server] workers is not a setting the kiosk knows"),
+])
+def test_an_unknown_key_or_section_is_refused_not_ignored(tmp_path, extra, message):
+    broken = tmp_path / "kiosk.ini"
+    text = DEFAULT_CONFIG.read_text()
+    section = extra.split("\n")[0]
+    if section in text:   # add the key to the existing section
+        text = text.replace(section + "\n", extra, 1)
+    else:
+        text += "\n" + extra
+    broken.write_text(text)
+    with pytest.raises(SettingsError) as raised:
+        load_settings(broken)
+    assert message in str(raised.value)
 
 
 def test_every_key_in_kiosk_ini_is_documented_by_a_comment_above_it():

@@ -74,3 +74,46 @@ def test_a_database_that_cannot_be_written_stops_start_up_with_one_clear_line(tm
     assert problem.startswith("The kiosk cannot start: the database")
     assert str(var) in problem and "cannot be written" in problem
     assert "serving at" not in result.stdout
+
+
+def broken_catalogue_ini(tmp_path):
+    """A kiosk.ini whose catalogue has a misspelt field (`selcted` for `selected`)."""
+    catalogue = (DEFAULT_CONFIG.parent / "kiosk/data/catalogue.toml").read_text()
+    assert "selected = true" in catalogue
+    (tmp_path / "catalogue.toml").write_text(catalogue.replace("selected = true",
+                                                               "selcted = true", 1))
+    ini = DEFAULT_CONFIG.read_text().replace("path = kiosk/data/catalogue.toml",
+                                             "path = catalogue.toml")
+    (tmp_path / "kiosk.ini").write_text(ini)
+    return tmp_path / "kiosk.ini"
+
+
+@pytest.mark.parametrize("command", [["catalogue"], ["voice", "list"], ["handoff", "status"]])
+def test_operator_commands_on_a_bad_catalogue_say_so_in_one_line(tmp_path, command):
+    environment = {**os.environ, "KIOSK_CONFIG": str(broken_catalogue_ini(tmp_path))}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "kiosk", *command],
+                            env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: the kiosk cannot start: {tmp_path / 'catalogue.toml'}: package "
+        '"open_shop" item entry: field "selcted" is not a field the kiosk knows here '
+        '(did you mean "selected"?)']
+
+
+def test_a_port_already_in_use_is_one_clear_line(tmp_path):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ini = DEFAULT_CONFIG.read_text().replace("port = 8080", f"port = {port}")
+        ini = ini.replace("warm_at_start = yes", "warm_at_start = no").replace(
+            "path = var/kiosk.db", f"path = {tmp_path}/kiosk.db").replace(
+            "path = kiosk/data/catalogue.toml",
+            f"path = {DEFAULT_CONFIG.parent}/kiosk/data/catalogue.toml")
+        result = start(tmp_path, ini)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "serving at" not in result.stdout
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"The kiosk cannot start: cannot serve at 127.0.0.1:{port} (Address already in use)")
