@@ -25,10 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--autoplay-policy=no-user-gesture-required"]
 
 
-@pytest.fixture(scope="session")
-def kiosk_server(tmp_path_factory):
-    """The kiosk with its shipped catalogue, on a fresh database, at a loopback URL."""
-    folder = tmp_path_factory.mktemp("kiosk")
+def serve_kiosk(folder, **overrides):
+    """The kiosk with its shipped catalogue on a fresh database in `folder`, served on a
+    loopback port; `overrides` are kiosk.ini "section.key" values. Returns (app, url, server)."""
     # A copy of the clip library: the studio tests record into it.
     shutil.copytree(ROOT / "signlang_videos", folder / "signs")
     app = create_app({"KIOSK_OVERRIDES": {"database.path": str(folder / "kiosk.db"),
@@ -36,12 +35,18 @@ def kiosk_server(tmp_path_factory):
                                           "server.secret_key": "browser-tests",
                                           "speech.cache_dir": str(folder / "speech-cache"),
                                           "speech.warm_at_start": "no",
-                                          "voice.load_at_start": "no"}})
-    app.extensions["kiosk"].input_methods["pinyin"].dictionary()   # as make_run loads it at start
+                                          "voice.load_at_start": "no", **overrides}})
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return app, f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="session")
+def kiosk_server(tmp_path_factory):
+    """The kiosk with its shipped catalogue, on a fresh database, at a loopback URL."""
+    app, url, server = serve_kiosk(tmp_path_factory.mktemp("kiosk"))
+    app.extensions["kiosk"].input_methods["pinyin"].dictionary()   # as make_run loads it at start
+    yield app, url
     server.shutdown()
 
 
@@ -55,6 +60,15 @@ def playwright():
 @pytest.fixture(scope="session")
 def browser(playwright):
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright):
+    """Chromium with a fake camera that is allowed without asking (the studio's tests)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
     yield browser
     browser.close()
 

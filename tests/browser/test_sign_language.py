@@ -2,7 +2,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from layout import axe_violations, layout_problems
 from resident import Resident
 
@@ -84,14 +83,6 @@ def test_a_tapped_package_without_a_clip_shows_the_caption_card(kiosk_page, kios
     expect(page.locator("[data-signer-video]")).to_be_hidden()
     screenshots(page, "en-sign", "02-menu-package-tapped")
     assert not layout_problems(page, False) + axe_violations(page)
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
-    yield browser
-    browser.close()
 
 
 def test_the_interpreter_records_a_clip_and_the_kiosk_plays_it(camera_browser, kiosk_server,

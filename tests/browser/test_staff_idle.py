@@ -4,15 +4,10 @@ recording a long clip are never cut off by the residents' 90-second timer.
 The browser's clock is driven by Playwright; the server's sessions run on real time (a test
 in test_backoffice.py moves their expiry instead).
 """
-import shutil
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
-from kiosk import create_app
+from conftest import serve_kiosk
 from handoff_support import RECORD
 from resident import Resident
 
@@ -75,14 +70,6 @@ def test_a_clerks_half_typed_reason_outlives_the_residents_timer(browser, kiosk_
     context.close()
 
 
-@pytest.fixture(scope="module")
-def camera_browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
-    yield browser
-    browser.close()
-
-
 def record_without_touching(page, interpreter, seconds):
     """Start recording, let `seconds` pass on the page's clock; returns the Stop button."""
     page.get_by_role("button", name=interpreter.words("Record"), exact=True).click()
@@ -129,16 +116,9 @@ def test_the_studio_is_not_on_the_residents_timer(camera_browser, kiosk_server):
 @pytest.fixture(scope="module")
 def short_staff_idle_server(tmp_path_factory):
     """A kiosk whose staff idle time (2 minutes) is shorter than its longest clip (5)."""
-    folder = tmp_path_factory.mktemp("short-idle")
-    shutil.copytree(ROOT / "signlang_videos", folder / "signs")
-    app = create_app({"KIOSK_OVERRIDES": {
-        "database.path": str(folder / "kiosk.db"), "signs.library_dir": str(folder / "signs"),
-        "server.secret_key": "browser-tests", "speech.cache_dir": str(folder / "speech-cache"),
-        "speech.warm_at_start": "no", "voice.load_at_start": "no",
-        "staff.idle_minutes": "2", "signs.max_clip_seconds": "300"}})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    app, url, server = serve_kiosk(tmp_path_factory.mktemp("short-idle"), **{
+        "staff.idle_minutes": "2", "signs.max_clip_seconds": "300"})
+    yield app, url
     server.shutdown()
 
 

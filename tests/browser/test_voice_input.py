@@ -27,9 +27,10 @@ def listening_browser(playwright, microphone_saying_ne):
     browser.close()
 
 
-def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, screenshots):
+def korean_speaker(browser, kiosk_server):
+    """A resident who chose Korean and voice input, at the package menu by touch."""
     app, base_url = kiosk_server
-    context = listening_browser.new_context(has_touch=True, base_url=base_url)
+    context = browser.new_context(has_touch=True, base_url=base_url)
     context.grant_permissions(["microphone"])
     page = context.new_page()
     page.goto("/")
@@ -37,6 +38,12 @@ def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, scree
     resident.choose_language("ko")
     resident.tap_button(resident.words("Voice input"))
     resident.tap_link(resident.words("Start"))
+    return context, page, resident
+
+
+def test_saying_ne_confirms_starting_over(listening_browser, kiosk_server, screenshots):
+    app, base_url = kiosk_server
+    context, page, resident = korean_speaker(listening_browser, kiosk_server)
     resident.tap_button(resident.local(resident.catalogue.packages["retire"].title))
     resident.tap_link(resident.words("Start over"))
     resident.expect_heading(resident.words("Start over?"))
@@ -68,15 +75,7 @@ def test_a_voice_model_that_stopped_working_puts_the_microphone_away(listening_b
                                                                       kiosk_server):
     """The server's answer for a failed model (tested in test_voice.py), as the page gets it:
     the resident is told in the screen's language to use the touchscreen."""
-    app, base_url = kiosk_server
-    context = listening_browser.new_context(has_touch=True, base_url=base_url)
-    context.grant_permissions(["microphone"])
-    page = context.new_page()
-    page.goto("/")
-    resident = Resident(page, app, "zh")
-    resident.choose_language("ko")
-    resident.tap_button(resident.words("Voice input"))
-    resident.tap_link(resident.words("Start"))
+    context, page, resident = korean_speaker(listening_browser, kiosk_server)
     page.route("**/voice/recognise**", lambda route: route.fulfill(
         status=503, content_type="application/json",
         body='{"error": "not_working", "message": "voice input is not working for ko"}'))
