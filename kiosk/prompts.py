@@ -41,6 +41,30 @@ SCREENS = {
                   "Tap Continue to keep going."),
 }
 
+# Per-mode wording: what the signer window signs and captions for a key, where the spoken
+# text tells the resident to listen. A deaf resident is never told to listen
+# (tests/test_prompts_per_mode.py checks every key in every language).
+MODE_TEXTS = {
+    "sign": {
+        "screen.home": N_("Welcome to the one-stop service. Choose your language, then tap "
+                          "Start. While sign language is on, tap a button once to see it "
+                          "signed, and tap it again to choose it."),
+        "screen.menu": N_("What would you like to get done? Tap a life event once to see it "
+                          "signed, and tap it again to choose it."),
+        "screen.builder": N_("These services make up your package. Tap a service to see it "
+                             "signed. You can remove the optional ones or add others. When "
+                             "you are ready, tap Continue."),
+        "screen.form": N_("Your details. Each question is asked once for all the services "
+                          "you chose. Tap a question to see it signed."),
+        "screen.check": N_("Check your answers. Tap Change to correct one. When everything "
+                           "is right, tap Send my application."),
+        "screen.done": N_("Your application has been sent. Your reference number is on the "
+                          "screen and on the receipt. Bring the documents listed on the "
+                          "screen."),
+        "control.repeat": N_("Show it again"),
+    },
+}
+
 # Buttons and links, by the same message ids the screens show.
 CONTROLS = {
     "start": N_("Start"), "continue": N_("Continue"), "back": N_("Back"),
@@ -96,10 +120,13 @@ class Prompts:
     def __init__(self, catalogue):
         self.catalogue = catalogue
 
-    def text(self, key, language):
-        """The text of `key` in `language`, or None for an unknown key or language."""
+    def text(self, key, language, mode="speech"):
+        """The text of `key` in `language` as `mode` (speech or sign) puts it, or None for an
+        unknown key or language. Most keys read the same in every mode."""
         if language not in LANGUAGES or not KEY_PATTERN.fullmatch(key):
             return None
+        if key in MODE_TEXTS.get(mode, {}):
+            return translator(language).gettext(MODE_TEXTS[mode][key])
         namespace, _, name = key.partition(".")
         try:
             if namespace in ANNOUNCEMENTS:

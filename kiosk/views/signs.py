@@ -18,7 +18,7 @@ def sign_language_of(language):
 
 def sign_clip(key, language):
     """What the signer window shows for a prompt: the clip (if any), captions, the text."""
-    text = services().prompts.text(key, language) if language in LANGUAGES else None
+    text = services().prompts.text(key, language, "sign") if language in LANGUAGES else None
     if text is None:
         return None
     sign_language = sign_language_of(language)
@@ -39,8 +39,8 @@ def clip_info(language, key):
 
 @bp.get("/<language>/<key>.vtt")
 def captions(language, key):
-    """WebVTT captions made from the same text the screen shows and speaks."""
-    text = services().prompts.text(key, language) if language in LANGUAGES else None
+    """WebVTT captions made from the text the clip signs (never "listen")."""
+    text = services().prompts.text(key, language, "sign") if language in LANGUAGES else None
     if text is None:
         abort(404)
     clip = services().signs.clip(key, sign_language_of(language))

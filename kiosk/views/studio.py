@@ -60,7 +60,7 @@ def index():
     keys = kiosk.prompts.keys()
     return render_template("studio/index.html", sign_language=sign_language,
                            sign_languages=languages, language=language,
-                           rows=[(key, kiosk.prompts.text(key, language),
+                           rows=[(key, kiosk.prompts.text(key, language, "sign"),
                                   kiosk.signs.clip(key, sign_language)) for key in keys],
                            coverage=kiosk.signs.coverage(keys, sign_language))
 
@@ -74,7 +74,7 @@ def clip(sign_language, key):
         abort(404)
     existing = kiosk.signs.clip(key, sign_language)
     return render_template("studio/clip.html", sign_language=sign_language, key=key,
-                           text=kiosk.prompts.text(key, languages[sign_language]),
+                           text=kiosk.prompts.text(key, languages[sign_language], "sign"),
                            language=languages[sign_language], existing=existing,
                            max_seconds=kiosk.settings.signs.max_clip_seconds)
 
