@@ -8,6 +8,7 @@ No Flask here.
 """
 import re
 
+from .languages import finish
 from .messages import ERROR_PAGES, FIELD_ERRORS, ID_TYPE_LABELS, MODE_LABELS, N_, translator
 from .settings import LANGUAGES
 from .validators import ID_TYPES
@@ -258,7 +259,7 @@ class Prompts:
         if field_key == "eligibility" and code == "missing":
             return words.gettext(N_("Answer yes or no"))
         label = self.catalogue.fields[field_key].label[language]
-        return words.gettext(FIELD_ERRORS[code]) % {"label": label}
+        return finish(words.gettext(FIELD_ERRORS[code]) % {"label": label}, language)
 
 
 def speech_jobs(prompts):

@@ -4,7 +4,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import flow
-from ..i18n import local
+from ..i18n import current_language, local
+from ..languages import finish
 from ..messages import FIELD_ERRORS
 from ..web import go_to_step, returning_to_check, services, state
 
@@ -82,7 +83,8 @@ def form_section(section):
         if not codes:
             return _after_section(resident, catalogue, section, from_check)
         labels = {form_field.key: form_field.label for form_field in fields}
-        errors = {key: _(FIELD_ERRORS[code], label=local(labels[key]))
+        language = current_language()
+        errors = {key: finish(_(FIELD_ERRORS[code], label=local(labels[key])), language)
                   for key, code in codes.items()}
     sections = flow.form_sections(resident, catalogue)
     keys = [each.key for each, _fields in sections]
