@@ -15,6 +15,7 @@ from jsonschema.exceptions import best_match
 
 from .errors import KioskError
 from .times import day_after, day_start_utc, local_text
+from .validators import mask
 
 STATUSES = ("received", "in_progress", "completed", "returned")
 # Where each status may go next.
@@ -90,12 +91,6 @@ def _unshowable(node):
             if ((code < 32 and char not in "\t\n\r") or 0x7F <= code <= 0x9F
                     or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
                 yield char
-
-
-def mask(value):
-    """An ID number as lists show it: the first 3 and the last 2 characters."""
-    value = str(value or "")
-    return value if len(value) <= 6 else value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
 # A cell starting with one of these is a formula to a spreadsheet program (OWASP, CSV

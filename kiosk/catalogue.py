@@ -91,6 +91,8 @@ class FormField:
     maximum: int | None = None
     # (id_number field, "birth_date" | "sex"): not asked when that ID can tell it.
     derive: tuple | None = None
+    # Shown masked on a shared screen (Check answers) until the resident taps Show.
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -433,7 +435,8 @@ class Entry:
             required=self.boolean("required", required=False, default=True),
             max_length=max_length, options=options, id_type_field=id_type_field,
             date_range=date_range, minimum=self.integer("min", required=False),
-            maximum=self.integer("max", required=False), derive=derive)
+            maximum=self.integer("max", required=False), derive=derive,
+            private=self.boolean("private", required=False, default=field_type == "id_number"))
 
     def option(self, raw):
         if not isinstance(raw, dict) or not KEY_PATTERN.fullmatch(str(raw.get("value", ""))):

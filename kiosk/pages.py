@@ -12,10 +12,10 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, date_parts
-from .i18n import local
+from .i18n import current_language, local
 from .times import local_text
 from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
-from .validators import EARLIEST_YEAR, ID_TYPES
+from .validators import EARLIEST_YEAR, ID_TYPES, mask
 from .web import go_to_step, services, state
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def page_context():
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,
             "keyboard_for": keyboard_for, "date_parts": date_parts, "year_range": year_range,
+            "mask": mask, "kiosk_name": services().settings.kiosk_names[current_language()],
             "status_label": lambda status: _(STATUS_LABELS.get(status, status))}
 
 

@@ -101,6 +101,7 @@ class HandoffSettings:
 class Settings:
     kiosk_id: str
     kiosk_name: str
+    kiosk_names: dict     # screen language -> the name its receipts print
     default_language: str
     time_zone: datetime.tzinfo
     catalogue_path: Path
@@ -151,6 +152,8 @@ def load_settings(path=None, overrides=None):
     settings = Settings(
         kiosk_id=kiosk_id,
         kiosk_name=reader.text("kiosk", "name"),
+        kiosk_names={language: reader.text("kiosk", f"{language}_name", allow_empty=True)
+                     or reader.text("kiosk", "name") for language in LANGUAGES},
         default_language=default_language,
         time_zone=_time_zone(reader),
         catalogue_path=base / reader.text("catalogue", "path"),

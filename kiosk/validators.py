@@ -173,3 +173,10 @@ def check_number(value, minimum=None, maximum=None):
     if maximum is not None and number > maximum:
         raise Invalid("number_large")
     return str(number)
+
+
+def mask(value):
+    """A private number as a shared screen or a list shows it: the first 3 and the last 2
+    characters (110*************2X)."""
+    value = str(value or "")
+    return value if len(value) <= 6 else value[:3] + "*" * (len(value) - 5) + value[-2:]

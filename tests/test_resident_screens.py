@@ -398,3 +398,46 @@ def test_a_database_gone_read_only_gets_a_calm_localised_page_and_loses_nothing(
 
 def complete_shop_from_check(client):
     return post(client, "/submit")
+
+
+@pytest.mark.parametrize("language, show", [("zh", "显示号码"), ("en", "Show number"),
+                                            ("ko", "번호 보기")])
+def test_check_answers_masks_the_id_number_on_the_shared_screen(client, language, show):
+    client.post("/preferences", data={"csrf_token": token(client), "lang": language})
+    choose(client)
+    answer_whole_form(client, SHOP_ANSWERS)
+    page = client.get("/check")
+    masked = page.document.find(".//*[@data-private-masked]")
+    full = page.document.find(".//*[@data-private-full]")
+    assert masked.text == "110*************2X"
+    assert full.text == VALID_ID and full.get("hidden") is not None
+    button = page.document.find(".//*[@data-private-toggle]")
+    assert show in "".join(button.itertext())
+    assert text(page).count(VALID_ID) == 1     # only in the hidden, revealable copy
+
+
+@pytest.mark.parametrize("language, name", [("zh", "服务大厅 2 号自助机"),
+                                            ("en", "Service hall kiosk 2"),
+                                            ("ko", "서비스홀 2번 키오스크")])
+def test_the_receipt_prints_the_kiosks_name_in_the_screen_language(tmp_path, language, name):
+    from support import make_app
+    app = make_app(tmp_path, **{"kiosk.zh_name": "服务大厅 2 号自助机", "kiosk.en_name": "",
+                                "kiosk.ko_name": "서비스홀 2번 키오스크"})
+    resident = app.test_client()
+    resident.post("/preferences", data={"csrf_token": token(resident), "lang": language})
+    assert complete_shop(resident).location == "/done"
+    footer = resident.get("/done").document.find(".//*[@class='receipt__footer']")
+    assert "".join(footer.itertext()).startswith(f"{name} ·")
+
+
+def test_voice_input_is_in_the_top_bar_and_says_which_language_can_be_spoken(client):
+    voice = client.application.extensions["kiosk"].voice
+    assert voice.available("ko") and not voice.available("zh")   # the Korean model ships
+    menu = client.get("/packages")
+    toggle = menu.document.find(".//header//button[@value='voice']")
+    assert toggle is not None and toggle.get("disabled") is not None
+    note = menu.document.find(".//*[@id='speech-unavailable-voice']")
+    assert "".join(note.itertext()).strip() == "可用语言：한국어"
+    client.post("/preferences", data={"csrf_token": token(client), "lang": "ko"})
+    korean = client.get("/packages").document.find(".//header//button[@value='voice']")
+    assert korean.get("disabled") is None

@@ -329,3 +329,13 @@ def test_an_echo_of_nothing_or_too_much_is_a_clear_json_error(speaking_app, text
 def test_an_echo_needs_the_security_token(speaking_app):
     response = speaking_app.test_client().post("/speech/echo", data={"text": "a"})
     assert response.status_code == 400 and response.is_json
+
+
+def test_the_eligibility_questions_are_read_on_arrival(speaking_app):
+    client = speaking_app.test_client()
+    token = turn_speech_on(client)
+    client.post("/packages", data={"csrf_token": token, "package": "have_baby"})
+    page = client.get("/eligibility")
+    arrival = page.document.find(".//main").get("data-speech-arrival").split()
+    assert [url.split("/")[-1].split(".wav")[0] for url in arrival] == [
+        "screen.eligibility", "question.local_hukou"]

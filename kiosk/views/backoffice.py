@@ -5,8 +5,9 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
                    request, session, url_for)
 from flask_babel import gettext as _
 
-from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, load_document, mask
+from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, load_document
 from ..messages import STATUS_LABELS
+from ..validators import mask
 from ..handoff import verify
 from ..web import services, staff_required
 

@@ -32,8 +32,10 @@ def eligibility():
                 extra = {"from": "check"} if returning_to_check(request.form) else {}
                 return redirect(url_for("journey.eligibility_outcome", **extra))
             return _next_or_check("form", request.form)
-    return render_template("screens/eligibility.html",
-                           questions=catalogue.questions_for(flow.chosen_items(resident)),
+    questions = catalogue.questions_for(flow.chosen_items(resident))
+    return render_template("screens/eligibility.html", questions=questions,
+                           # read aloud says every question on arrival, after the guidance
+                           question_prompts=[f"question.{question.key}" for question in questions],
                            answers=resident.get("eligibility", {}),
                            errors={key: _("Answer yes or no") for key in missing},
                            from_check=returning_to_check(request.values))

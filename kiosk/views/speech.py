@@ -7,8 +7,10 @@ from markupsafe import Markup, escape
 
 from .. import flow
 from ..i18n import current_language
+from ..languages import profile
 from ..pages import answer_text
 from ..prompts import COLON, sentences
+from ..settings import LANGUAGES
 from ..speech import SpeechUnavailable
 from ..validators import printable
 from ..web import services, state
@@ -144,5 +146,8 @@ def speech_context():
 
     return {"speech_on": on, "speak": speak, "speech_url": speech_url, "voice_on": voice_on,
             "voice_available": services().voice.available(language),
+            # Where the screen's language has no model: the languages that can be spoken.
+            "voice_languages": [profile(code).name for code in LANGUAGES
+                                if services().voice.available(code)],
             "speech_available": speech.available(language),
             "volume": resident.get("volume", speech.settings.volume)}

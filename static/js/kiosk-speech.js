@@ -35,6 +35,13 @@
     playNext();
   }
 
+  // After what is playing: audio made just now for this resident (a blob: URL).
+  function enqueue(url) {
+    queue.push(url);
+    last.push(url);
+    if (audio.paused || audio.ended) { playNext(); }
+  }
+
   function stop() {
     queue = [];
     audio.pause();
@@ -49,10 +56,35 @@
     if (armed) { armed.classList.remove("speech-armed"); armed = null; }
   }
 
+  // A text field, tapped or reached by keys: its question (label and hint), then what it
+  // holds so far, made now and never cached (ID and phone numbers digit by digit).
+  function isTextField(element) {
+    return element.matches('input[type="text"], input[type="tel"], input:not([type]), textarea');
+  }
+
+  function speakField(field) {
+    var label = field.id && document.querySelector('label[for="' + field.id + '"][data-speech]');
+    speak(label ? [label.dataset.speech] : []);
+    var value = field.value.trim();
+    if (!value || !root.dataset.speechEchoUrl) { return; }
+    var body = new FormData();
+    body.append("csrf_token", document.querySelector('meta[name="csrf-token"]').content);
+    body.append("text", value);
+    if (/^(id|phone|number|digits)$/.test(field.dataset.keyboard || "")) { body.append("spell", "yes"); }
+    fetch(root.dataset.speechEchoUrl, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.blob() : null; })
+      .then(function (blob) { if (blob && document.activeElement === field) { enqueue(URL.createObjectURL(blob)); } })
+      .catch(function () { setState("failed"); });
+  }
+
   // The first tap on a speakable control speaks it; the second chooses it.
   function onClick(event) {
     var control = event.target.closest("a[href], button, input, select, textarea");
-    if (control && !control.hasAttribute("data-speech")) { disarm(); return; }
+    if (control && !control.hasAttribute("data-speech")) {
+      disarm();
+      if (isTextField(control)) { speakField(control); }
+      return;
+    }
     var speakable = event.target.closest("[data-speech]");
     if (!speakable) { return; }
     var keyboard = event.detail === 0;  // Enter or Space: act at once, focus already spoke
@@ -70,6 +102,7 @@
   function onFocus(event) {
     if (Date.now() - lastPointer < 600) { return; }  // a tap: the click handler speaks
     var target = event.target;
+    if (target.matches && isTextField(target)) { speakField(target); return; }
     var source = target.hasAttribute && target.hasAttribute("data-speech") ? target
       : target.id && document.querySelector('label[for="' + target.id + '"][data-speech]');
     if (source) { speak([source.dataset.speech]); }

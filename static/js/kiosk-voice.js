@@ -192,8 +192,39 @@
     no: ["control.no_go_back", "control.no"]
   };
 
+  // Yes or no answers one question of a screen of yes/no questions: the one the resident
+  // last touched, else the first not answered yet (never one already answered by touch),
+  // and the kiosk says which question it answered.
+  var lastQuestion = null;
+  document.addEventListener("focusin", function (event) {
+    var set = event.target.closest && event.target.closest("main fieldset");
+    if (set) { lastQuestion = set; }
+  });
+
+  function answerQuestion(command) {
+    var value = command === "yes" ? "yes" : "no";
+    var sets = Array.prototype.filter.call(document.querySelectorAll("main fieldset"), function (set) {
+      return set.querySelector('input[type="radio"][value="' + value + '"]');
+    });
+    if (!sets.length) { return false; }
+    var set = sets.indexOf(lastQuestion) >= 0 ? lastQuestion : sets.filter(function (each) {
+      return !each.querySelector('input[type="radio"]:checked');
+    })[0];
+    lastQuestion = null;     // the next yes or no goes to the next question not answered
+    if (!set) { say(text("AllAnswered")); return true; }
+    var radio = set.querySelector('input[type="radio"][value="' + value + '"]');
+    radio.click();
+    var legend = set.querySelector("legend");
+    var label = set.querySelector('label[for="' + radio.id + '"]');
+    say((legend ? legend.textContent.trim() : "") + " — " + (label ? label.textContent.trim() : value));
+    set.scrollIntoView({ block: "center" });
+    return true;
+  }
+
   function perform(intent) {
     if (intent.command === "help") { showHelp(); return; }
+    if ((intent.command === "yes" || intent.command === "no") && !intent.key &&
+        answerQuestion(intent.command)) { return; }
     if (intent.command === "repeat") {
       var repeat = document.querySelector('[data-speech-action="repeat"]');
       if (repeat) { repeat.click(); }

@@ -193,6 +193,24 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
   }
 
+  // Check answers: an ID or bank card number is masked on the shared screen; Show reveals
+  // it for the resident standing there, Hide masks it again.
+  function privateAnswers() {
+    document.querySelectorAll("[data-private-answer]").forEach(function (answer) {
+      var button = answer.querySelector("[data-private-toggle]");
+      var masked = answer.querySelector("[data-private-masked]");
+      var full = answer.querySelector("[data-private-full]");
+      var word = button.querySelector("[data-private-word]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var showing = full.hidden;
+        full.hidden = !showing;
+        masked.hidden = showing;
+        word.textContent = showing ? button.dataset.textHide : button.dataset.textShow;
+      });
+    });
+  }
+
   function printButton() {
     var button = document.querySelector("[data-print]");
     if (!button) { return; }
@@ -205,6 +223,7 @@
     focusStart();
     idleTimer();
     printButton();
+    privateAnswers();
     errorLinks();
     shortcuts();
     liveSearch();

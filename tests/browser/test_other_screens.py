@@ -54,3 +54,34 @@ def test_a_package_can_be_chosen_and_shaped_without_javascript(browser, kiosk_se
     resident.tap_link(resident.words("Continue"))
     resident.expect_heading(resident.words("A few questions first"))
     context.close()
+
+
+def test_check_answers_masks_id_and_bank_card_numbers_until_the_resident_taps_show(
+        kiosk_page, kiosk_server, screenshots):
+    from journey import Visit
+    from kiosk.validators import mask
+    app, _ = kiosk_server
+    page = kiosk_page
+    visit = Visit(page, app, "ko")
+    visit.start("large")
+    chosen = visit.choose_package("retire")
+    visit.continue_from_builder()
+    visit.answer_eligibility(chosen)
+    visit.fill_whole_form()
+    visit.resident.expect_heading(visit.words("Check your answers"))
+    answers = page.locator("[data-private-answer]")
+    assert answers.count() >= 2          # the ID number and the bank card number
+    for index in range(answers.count()):
+        answer = answers.nth(index)
+        full = answer.locator("[data-private-full]").text_content().strip()
+        expect(answer.locator("[data-private-masked]")).to_have_text(mask(full))
+        expect(answer.locator("[data-private-full]")).to_be_hidden()
+    first = answers.first
+    show = first.get_by_role("button", name=visit.words("Show number"))
+    visit.finger.tap(show)
+    expect(first.locator("[data-private-full]")).to_be_visible()
+    expect(first.locator("[data-private-masked]")).to_be_hidden()
+    screenshots(page, "ko-check", "number-shown")
+    assert not layout_problems(page, False) + axe_violations(page)
+    visit.finger.tap(first.get_by_role("button", name=visit.words("Hide number")))
+    expect(first.locator("[data-private-full]")).to_be_hidden()

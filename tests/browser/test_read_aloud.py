@@ -142,6 +142,13 @@ def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_s
     wait_for_private_speech(page, "the read-back of the field")
     expect(page.locator("#applicant_name")).to_have_value("Jane Smith")
 
+    # Tapping the field again says its question, then what it holds so far.
+    page.evaluate("document.getElementById('speech-audio').dataset.state = ''")
+    visit.finger.open("applicant_name")
+    expect_speaking(page, "/speech/en/normal/field.applicant_name.wav")
+    wait_for_private_speech(page, "the field's answer so far")
+    visit.close_keyboard()
+
     continue_button = page.locator(".bottom-dock").get_by_role(
         "button", name=visit.words("Continue"), exact=True)
     page.locator("#applicant_name").evaluate("(field) => { field.value = ''; }")

@@ -86,3 +86,38 @@ def test_a_voice_model_that_stopped_working_puts_the_microphone_away(listening_b
         timeout=20_000)
     expect(microphone).to_be_hidden()
     context.close()
+
+
+def test_yes_and_no_answer_the_question_the_resident_is_on(listening_browser, kiosk_server):
+    """Heard "yes" (the decoder's answer is stubbed: the real decoding is tested above)
+    goes to the question last touched, else the first one not answered, and the kiosk says
+    which question it answered."""
+    app, _ = kiosk_server
+    context, page, resident = korean_speaker(listening_browser, kiosk_server)
+    resident.tap_button(resident.local(resident.catalogue.packages["retire"].title))
+    resident.tap_link(resident.words("Continue"))
+    resident.expect_heading(resident.words("A few questions first"))
+    page.route("**/voice/recognise**", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body='{"decision": "accept", "intent": {"key": null, "command": "yes"}, '
+             '"phrase": "네", "heard": "네"}'))
+    questions = page.locator("main fieldset")
+    assert questions.count() >= 3
+    yes, no = resident.words("Yes"), resident.words("No")
+    questions.nth(0).get_by_label(no, exact=True).tap()        # the first, answered by touch
+    questions.nth(2).get_by_label(no, exact=True).tap()        # ... and the third
+    microphone = page.locator("[data-voice-mic]")
+    status = page.locator("[data-voice-status]")
+
+    # The third was touched last: "yes" changes the third.
+    microphone.tap()
+    expect(questions.nth(2).get_by_label(yes, exact=True)).to_be_checked(timeout=20_000)
+    expect(status).to_contain_text(questions.nth(2).locator("legend").inner_text())
+    expect(questions.nth(0).get_by_label(no, exact=True)).to_be_checked()
+
+    # Now nothing was touched since: "yes" goes to the first question not answered (the second).
+    microphone.tap()
+    expect(questions.nth(1).get_by_label(yes, exact=True)).to_be_checked(timeout=20_000)
+    expect(status).to_contain_text(questions.nth(1).locator("legend").inner_text())
+    expect(questions.nth(0).get_by_label(no, exact=True)).to_be_checked()
+    context.close()
