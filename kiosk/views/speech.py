@@ -126,6 +126,7 @@ def speech_context():
     on = bool(modes.get("speech")) and speech.available(language)
     voice_on = bool(modes.get("voice")) and services().voice.available(language)
     sign_on = bool(modes.get("sign"))
+    sign_language = services().settings.signs.sign_languages[language]
     speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
 
     def speech_url(key, in_language=None):
@@ -142,6 +143,9 @@ def speech_context():
             attributes += f' data-say-key="{escape(key)}"'
         if sign_on and not in_language:
             attributes += f' data-sign-key="{escape(key)}"'
+            # A choice with a clip is explained first; one without is chosen at once.
+            if services().signs.clip(key, sign_language):
+                attributes += " data-sign-clip"
         return Markup(attributes)
 
     return {"speech_on": on, "speak": speak, "speech_url": speech_url, "voice_on": voice_on,

@@ -7,17 +7,21 @@
   var signer, video, card, caption, status, controls, track;
   var armed = null;
 
+  // Without a clip the card shows the text itself, large, so the message still arrives.
   function show(info) {
-    caption.textContent = info.text;
     video.textTracks[0].mode = "hidden";
-    status.textContent = info.status === "sample" ? signer.dataset.textSample : "";
     track.src = info.captions;
     if (info.video) {
+      caption.textContent = info.text;
+      status.textContent = info.status === "sample" ? signer.dataset.textSample : "";
       card.hidden = true;
       video.hidden = false;
       video.src = info.video;
       video.play().catch(function () {});
     } else {
+      caption.textContent = "";
+      status.textContent = signer.dataset.textMissing;
+      card.textContent = info.text;
       video.pause();
       video.removeAttribute("src");
       video.hidden = true;
@@ -34,15 +38,35 @@
       .then(function (info) { if (info) { show(info); } });
   }
 
+  // The control being explained is marked on the screen, not only in the signer window.
+  function arm(target) {
+    disarm();
+    armed = target;
+    var mark = target.closest(".choice") || target;
+    mark.classList.add("sign-explaining");
+    mark.dataset.explaining = signer.dataset.textExplaining;
+  }
+
+  function disarm() {
+    if (!armed) { return; }
+    var mark = armed.closest(".choice") || armed;
+    mark.classList.remove("sign-explaining");
+    delete mark.dataset.explaining;
+    armed = null;
+  }
+
   function onClick(event) {
     var target = event.target.closest("[data-sign-key]");
     if (!target || event.target.closest("[data-signer]")) { return; }
     var control = target.matches("a[href], button, input");
     load(target.dataset.signKey);
     if (!control || document.documentElement.hasAttribute("data-speech-volume")) { return; }
-    if (event.detail === 0 || armed === target) { armed = null; return; }
+    var choice = target.matches('input[type="radio"], input[type="checkbox"]');
+    // A choice with no clip has nothing to explain: the first tap chooses it.
+    if (choice && !target.hasAttribute("data-sign-clip")) { disarm(); return; }
+    if (event.detail === 0 || armed === target) { disarm(); return; }
     event.preventDefault();   // first tap: watch the clip; second tap: choose
-    armed = target;
+    arm(target);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -59,7 +83,7 @@
     video.textTracks[0].mode = "hidden";
     video.textTracks[0].addEventListener("cuechange", function () {
       var cue = this.activeCues && this.activeCues[0];
-      if (cue) { caption.textContent = cue.text; }
+      if (cue && !video.hidden) { caption.textContent = cue.text; }   // no clip: the card has it
     });
     controls.addEventListener("click", function (event) {
       var button = event.target.closest("button");

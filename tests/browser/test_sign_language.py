@@ -74,12 +74,13 @@ def test_a_tapped_package_without_a_clip_shows_the_caption_card(kiosk_page, kios
     # The first tap shows the package's clip (there is none yet); it does not choose it.
     page.get_by_role("button", name=resident.local(
         resident.catalogue.packages["retire"].title), exact=True).tap()
-    expect(page.locator("[data-signer-caption]")).to_contain_text(
-        resident.local(resident.catalogue.packages["retire"].title))
     assert page.url.endswith("/packages")
     card = page.locator("[data-signer-card]")
     expect(card).to_be_visible()
-    expect(card).to_have_text(resident.words("The signed version is not available yet."))
+    # The card shows the message itself, large; the status line says why there is no clip.
+    expect(card).to_contain_text(resident.local(resident.catalogue.packages["retire"].summary))
+    expect(page.locator("[data-signer-status]")).to_have_text(
+        resident.words("The signed version is not available yet."))
     expect(page.locator("[data-signer-video]")).to_be_hidden()
     screenshots(page, "en-sign", "02-menu-package-tapped")
     assert not layout_problems(page, False) + axe_violations(page)
@@ -122,4 +123,59 @@ def test_the_interpreter_records_a_clip_and_the_kiosk_plays_it(camera_browser, k
     wait_until_playing(page)
     expect(page.locator("[data-signer-status]")).to_have_text("")
     assert "screen.builder" in page.locator("[data-signer-video]").get_attribute("src")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def kiosk_with_a_signed_answer(tmp_path_factory):
+    """A kiosk of its own whose library has a clip for "No" in CSL (the shipped one has
+    clips for screens only)."""
+    from conftest import serve_kiosk
+    app, url, server = serve_kiosk(tmp_path_factory.mktemp("signed-answer"))
+    library = app.extensions["kiosk"].signs
+    sample = library.path_of(library.clip("screen.menu", "CSL"))
+    library.save("control.no", "CSL", sample, signer="test")
+    yield app, url
+    server.shutdown()
+
+
+def test_a_choice_is_marked_while_explained_and_one_without_a_clip_is_chosen_at_once(
+        browser, kiosk_with_a_signed_answer, screenshots):
+    app, base_url = kiosk_with_a_signed_answer
+    context = browser.new_context(base_url=base_url, has_touch=True)
+    page = context.new_page()
+    page.goto("/")
+    resident = turn_on_signs(page, app)
+    start = page.get_by_role("link", name=resident.words("Start"))
+    start.tap()
+    with page.expect_navigation():
+        start.tap()
+    retire = page.get_by_role("button", name=resident.local(
+        resident.catalogue.packages["retire"].title), exact=True)
+    retire.tap()
+    with page.expect_navigation():
+        retire.tap()
+    go_on = page.locator(".bottom-dock").get_by_role("link", name=resident.words("Continue"))
+    go_on.tap()
+    with page.expect_navigation():
+        go_on.tap()
+    resident.expect_heading(resident.words("A few questions first"))
+    first = page.locator("main fieldset").first
+    yes = first.get_by_label(resident.words("Yes"), exact=True)
+    no = first.get_by_label(resident.words("No"), exact=True)
+    yes.tap()                                   # "Yes" has no clip: chosen at once
+    expect(yes).to_be_checked()
+    no.tap()                                    # "No" has one: explained first, visibly
+    expect(no).not_to_be_checked()
+    expect(yes).to_be_checked()
+    marked = first.locator(".choice.sign-explaining")
+    explaining = resident.words("Being explained. Tap again to choose it.")
+    expect(marked).to_have_attribute("data-explaining", explaining)
+    shown = marked.evaluate("(el) => getComputedStyle(el, '::after').content")
+    assert explaining in shown                  # written on the screen under the option
+    screenshots(page, "zh-sign", "03-eligibility-explaining")
+    assert not layout_problems(page, False) + axe_violations(page)
+    no.tap()                                    # the second tap chooses it
+    expect(no).to_be_checked()
+    expect(first.locator(".sign-explaining")).to_have_count(0)
     context.close()
