@@ -65,6 +65,11 @@ class Document:
     key: str
     title: Text
     hint: Text | None
+    # Not asked for when one of these items is chosen in the same visit (it produces it).
+    not_needed_with: tuple = ()
+    # (field, values): only needed when that field is answered with one of the values;
+    # while it is unanswered (the builder), the document is listed.
+    only_when: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -199,13 +204,19 @@ class Catalogue:
         section = self.sections[form_field.section]
         return (section.order, section.key, form_field.order, form_field.key)
 
-    def documents_for(self, item_keys):
-        """The one set of documents: each document once, in the order items first need it."""
+    def documents_for(self, item_keys, answers=None):
+        """The one set of documents: each document once, in the order items first need it,
+        leaving out what a chosen service produces and what the answers show is not needed."""
+        answers = answers or {}
+        chosen = set(item_keys)
         seen = {}
         for item_key in item_keys:
             for document_key in self.items[item_key].documents:
                 seen.setdefault(document_key, self.documents[document_key])
-        return list(seen.values())
+        return [document for document in seen.values()
+                if not chosen & set(document.not_needed_with)
+                and not (document.only_when and answers.get(document.only_when[0])
+                         and answers[document.only_when[0]] not in document.only_when[1])]
 
     def questions_for(self, item_keys):
         """The yes/no eligibility questions the items ask, each once."""
@@ -288,7 +299,9 @@ class _Checker:
         departments = self.entries("departments", "department", lambda key, e: Department(
             key, e.text("title")))
         documents = self.entries("documents", "document", lambda key, e: Document(
-            key, e.text("title"), e.text("hint", required=False)))
+            key, e.text("title"), e.text("hint", required=False),
+            tuple(e.get("not_needed_with", list, required=False, default=[])),
+            e.condition("only_when")))
         questions = self.entries("questions", "question", lambda key, e: Question(
             key, e.text("text"), e.text("hint", required=False)))
         fields = self.entries("fields", "form field", lambda key, e: e.form_field(key, sections))
@@ -303,6 +316,8 @@ class _Checker:
         refs = {"category": categories, "department": departments, "documents": documents,
                 "fields": fields, "question": questions}
         items = self.entries("items", "item", lambda key, e: e.item(key, refs))
+        for document in documents.values():
+            self.check_document(document, items, fields)
         packages = self.entries("packages", "package", lambda key, e: e.package(key, items))
         if CUSTOM_PACKAGE in packages:
             self.fail(f'package "{CUSTOM_PACKAGE}"', "key", "is reserved for build-your-own")
@@ -312,6 +327,23 @@ class _Checker:
         return Catalogue(dict(self.raw.get("meta", {})), sections, categories, departments,
                          documents, questions, fields, items, packages, shortcuts)
 
+
+    def check_document(self, document, items, fields):
+        """A document's conditions must name real items, and a choice field's options."""
+        where = f'document "{document.key}"'
+        for item_key in document.not_needed_with:
+            if item_key not in items:
+                self.fail(where, "not_needed_with", f"names {item_key!r}, which is not in the "
+                          "catalogue")
+        if document.only_when:
+            field_key, values = document.only_when
+            form_field = fields.get(field_key)
+            if form_field is None or form_field.type != "choice":
+                self.fail(where, "only_when", f"must name a choice field, not {field_key!r}")
+            unknown = set(values) - {option.value for option in form_field.options}
+            if unknown:
+                self.fail(where, "only_when", f"names options {field_key} does not have: "
+                          f"{', '.join(sorted(unknown))}")
 
     def check_derive(self, form_field, fields):
         """A derived field must come from an ID number and hold what that ID can tell."""
@@ -365,6 +397,17 @@ class Entry:
         if not isinstance(value, kind) or (kind in (int, (int, float)) and isinstance(value, bool)):
             self.fail(name, f"has the wrong type ({type(value).__name__})")
         return value
+
+    def condition(self, name):
+        """Optional { field = KEY, values = [...] }: (KEY, values) or None."""
+        raw = self.get(name, dict, required=False)
+        if raw is None:
+            return None
+        if set(raw) != {"field", "values"} or not isinstance(raw["field"], str) or not (
+                isinstance(raw["values"], list) and raw["values"]
+                and all(isinstance(value, str) for value in raw["values"])):
+            self.fail(name, "must be { field = FIELD_KEY, values = [option, ...] }")
+        return (raw["field"], tuple(raw["values"]))
 
     def integer(self, name, required=True, default=None):
         return self.get(name, int, required, default)

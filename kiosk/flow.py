@@ -420,7 +420,7 @@ def submission_record(state, catalogue):
                    "department": catalogue.items[key].department}
                   for key in keys],
         "answers": {form_field.key: answers.get(form_field.key, "") for form_field in fields},
-        "documents": [document.key for document in catalogue.documents_for(keys)],
+        "documents": [document.key for document in catalogue.documents_for(keys, answers)],
         "eligibility": {
             "answers": dict(sorted(state.get("eligibility", {}).items())),
             "not_eligible": [{"item": item.key, "question": rule.question}

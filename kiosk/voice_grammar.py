@@ -40,6 +40,9 @@ DISTRACTORS = {
 }
 
 
+SUGGESTIONS_PER_PAGE = 6   # what a resident can take in at once, said or shown
+
+
 @dataclass(frozen=True)
 class Intent:
     """What an utterance asks for: a control by prompt key, a command, or digits."""
@@ -109,6 +112,17 @@ class Grammar:
     def can_say(self):
         """What to tell a resident they can say here, in screen order."""
         return list(dict.fromkeys(self.shown.values()))
+
+    def suggestions(self, page=0, per_page=SUGGESTIONS_PER_PAGE):
+        """(phrases, more): one phrase per control or command, in screen order (the
+        controls in view first, as the page sends them), `per_page` at a time; `more` is
+        True when another page follows. A wall of every alias helps nobody."""
+        first_per_intent = {}
+        for phrase, intent in self.entries.items():
+            first_per_intent.setdefault(intent, self.shown[phrase])
+        phrases = list(dict.fromkeys(first_per_intent.values()))
+        start = max(0, page) * per_page
+        return phrases[start:start + per_page], start + per_page < len(phrases)
 
     def match(self, heard):
         """The phrase `heard` is, or the one it is close enough to, or None."""

@@ -179,3 +179,39 @@ def test_every_service_has_everyday_names_to_be_found_by(shipped):
 def test_a_birth_date_and_sex_are_derived_only_from_a_mainland_id(shipped):
     assert shipped.fields["applicant_birth_date"].derive == ("applicant_id_number", "birth_date")
     assert shipped.fields["applicant_sex"].derive == ("applicant_id_number", "sex")
+
+
+def test_documents_a_chosen_service_produces_or_an_answer_rules_out_are_not_asked_for():
+    catalogue = load_catalogue(DEFAULT_CONFIG.parent / "kiosk/data/catalogue.toml")
+    retiring = [entry.item for entry in catalogue.packages["retire"].items]
+    keys = lambda documents: [document.key for document in documents]  # noqa: E731
+    assert "retirement_approval" in keys(catalogue.documents_for(["retiree_medical_insurance"]))
+    # Retiring in this visit produces the proof of retirement the other services need.
+    assert "retirement_approval" not in keys(catalogue.documents_for(retiring))
+    # Early-retirement proof: listed until the type is known, then only for early retirement.
+    assert "early_retirement_proof" in keys(catalogue.documents_for(retiring))
+    assert "early_retirement_proof" not in keys(catalogue.documents_for(
+        retiring, {"retirement_type": "normal"}))
+    assert "early_retirement_proof" in keys(catalogue.documents_for(
+        retiring, {"retirement_type": "special_job"}))
+    baby = [entry.item for entry in catalogue.packages["have_baby"].items]
+    assert "birth_medical_certificate" in baby
+    assert "birth_medical_certificate_doc" not in keys(catalogue.documents_for(baby))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d["documents"]["id_card"].update(not_needed_with=["no_such_item"]),
+     "document \"id_card\": field \"not_needed_with\" names 'no_such_item'"),
+    (lambda d: d["documents"]["id_card"].update(only_when={"field": "applicant_name",
+                                                           "values": ["x"]}),
+     "document \"id_card\": field \"only_when\" must name a choice field"),
+    (lambda d: d["documents"]["id_card"].update(only_when={"field": "business_scope",
+                                                           "values": ["nope"]}),
+     "names options business_scope does not have: nope"),
+    (lambda d: d["documents"]["id_card"].update(only_when={"field": "business_scope"}),
+     'field "only_when" must be { field = FIELD_KEY'),
+])
+def test_a_bad_document_condition_is_named(edit, message):
+    with pytest.raises(CatalogueError) as raised:
+        check_catalogue(broken(edit), "catalogue.toml")
+    assert message in str(raised.value)

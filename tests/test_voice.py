@@ -325,3 +325,36 @@ def test_an_unexpected_engine_error_is_a_json_503_never_a_500(app, monkeypatch):
     response = recognise(client, token, spoken("네"), mode="confirm")
     assert response.status_code == 503 and response.get_json()["error"] == "not_working"
     assert "kaldi" not in response.get_data(as_text=True)
+
+
+MENU_KEYS = ",".join(f"package.{key}" for key in (
+    "open_shop", "have_baby", "retire", "hire_staff", "social_security_card", "school_enrolment",
+    "hukou_move", "business_change"))
+
+
+def test_help_suggests_a_few_things_at_a_time_one_per_control(app):
+    client, _ = korean_client(app)
+    first = client.get(f"/voice/help?keys={MENU_KEYS}").get_json()
+    assert len(first["suggestions"]) == 6 and first["more"]
+    assert first["suggestions"][0] == "가게를 열고 싶어요"     # the first control, by its title
+    assert len(first["can_say"]) > 20                        # every alias is still heard
+    assert first["message"].count(",") == 5 and "한 번 더" in first["message"]
+    second = client.get(f"/voice/help?page=1&keys={MENU_KEYS}").get_json()
+    assert not set(second["suggestions"]) & set(first["suggestions"])
+    last = client.get(f"/voice/help?page=99&keys={MENU_KEYS}").get_json()
+    assert last["suggestions"] == [] or not last["more"]
+
+
+@pytest.mark.parametrize("page", ["-1", "abc", "1e9", "99999999", ""])
+def test_help_takes_any_page_without_failing(app, page):
+    client, _ = korean_client(app)
+    answer = client.get(f"/voice/help?page={page}&keys={MENU_KEYS}")
+    assert answer.status_code == 200 and answer.get_json()["suggestions"]
+
+
+def test_didnt_catch_that_suggests_at_most_six(app):
+    client, token = korean_client(app)
+    answer = recognise(client, token, spoken("바나나"), keys=MENU_KEYS).get_json()
+    assert answer["decision"] == "reject"
+    listed = answer["message"].split(":", 1)[1]
+    assert listed.count(",") <= 5 and "도움말" in listed

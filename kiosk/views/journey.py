@@ -140,7 +140,8 @@ def check():
                                   in flow.form_sections(resident, catalogue)],
                            answers=flow.all_answers(resident, catalogue),
                            derived=flow.derived_answers(resident, catalogue),
-                           documents=catalogue.documents_for(items))
+                           documents=catalogue.documents_for(
+                               items, flow.all_answers(resident, catalogue)))
 
 
 @bp.post("/submit")
@@ -170,7 +171,10 @@ def done():
     item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
     return render_template("screens/done.html", reference=reference,
                            created=submission["created"],
-                           items=item_keys, documents=catalogue.documents_for(item_keys),
+                           items=item_keys,
+                           # the documents worked out when it was sent, from the answers too
+                           documents=[catalogue.documents[key] for key in submission["documents"]
+                                      if key in catalogue.documents],
                            longest_days=catalogue.longest_days(item_keys),
                            qr_svg=_qr_svg(reference))
 

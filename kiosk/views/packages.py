@@ -44,7 +44,7 @@ def builder():
         required=[key for key in items if flow.is_required(state(), catalogue, key)],
         optional=flow.optional_items(state(), catalogue),
         added=flow.added_items(state(), catalogue),
-        documents=catalogue.documents_for(items),
+        documents=catalogue.documents_for(items, flow.all_answers(state(), catalogue)),
         chosen=items, announce=state().pop("announce", None),
         next_step=flow.step_after_builder(state(), catalogue) if items else None,
         from_check=returning_to_check(request.args))

@@ -120,8 +120,11 @@ def _answer(mode, grammar, heard, settings, keys):
                       ALWAYS_CONFIRM)
     match = decision.match
     if decision.kind == "reject":
+        suggestions, more = grammar.suggestions()
         message = _("Sorry, I didn't catch that. You can say: %(phrases)s",
-                    phrases=", ".join(grammar.can_say()))
+                    phrases=", ".join(suggestions))
+        if more:
+            message += " " + _("Say help for more.")
         return {**answer, "decision": "reject", "can_say": grammar.can_say(),
                 "message": message, "say": _say_url(message)}
     intent = {"key": match.intent.key, "command": match.intent.command}
@@ -145,14 +148,21 @@ def help_():
     if refused := unusable(language):
         return refused
     try:
-        can_say = _grammar("screen", language, keys).can_say()
+        grammar = _grammar("screen", language, keys)
     except VoiceFailed:
         return not_working(language)
     except Exception:  # the engine's own failure: the screen still works by touch
         current_app.logger.exception("voice help failed for %s", language)
         return not_working(language)
-    message = _("You can say: %(phrases)s", phrases=", ".join(can_say))
-    return jsonify(can_say=can_say, message=message, say=_say_url(message))
+    # "help" again shows the next few (page=1, 2, ...), then the first ones again.
+    page = request.args.get("page", "0")
+    page = int(page) if page.isdigit() and len(page) < 4 else 0
+    suggestions, more = grammar.suggestions(page)
+    message = _("You can say: %(phrases)s", phrases=", ".join(suggestions))
+    if more:
+        message += " " + _("Say help again for more.")
+    return jsonify(can_say=grammar.can_say(), suggestions=suggestions, more=more, page=page,
+                   message=message, say=_say_url(message))
 
 
 @bp.get("/say.wav")

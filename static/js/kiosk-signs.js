@@ -107,5 +107,12 @@
       }
     });
     document.addEventListener("click", onClick, true);
+    // "Are you still there?" is signed in the dialog, which covers the signer window.
+    document.addEventListener("kiosk:timeout-warning", function () {
+      var clip = document.querySelector("[data-timeout-clip]");
+      if (!clip) { return; }
+      clip.currentTime = 0;
+      clip.play().catch(function () {});
+    });
   });
 })();

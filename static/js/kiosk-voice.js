@@ -27,12 +27,16 @@
     }
   }
 
+  // The prompt keys of the screen's controls: those in view first, so what is suggested
+  // is what the resident can see.
   function screenKeys() {
-    var keys = [];
+    var inView = [], below = [];
     document.querySelectorAll("[data-say-key]").forEach(function (el) {
-      if (el.matches("a[href], button, input") && !el.disabled) { keys.push(el.dataset.sayKey); }
+      if (!el.matches("a[href], button, input") || el.disabled) { return; }
+      var box = el.getBoundingClientRect();
+      (box.bottom > 0 && box.top < innerHeight ? inView : below).push(el.dataset.sayKey);
     });
-    return keys;
+    return inView.concat(below);
   }
 
   function digitField() {
@@ -41,7 +45,7 @@
   }
 
   // Capture: Web Audio in, 16 kHz 16-bit PCM out.
-  function startListening(mode) {
+  function startListening(mode, field) {
     if (listening) { stopListening(); return; }
     navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true,
                                                    noiseSuppression: true } })
@@ -50,7 +54,7 @@
         var source = context.createMediaStreamSource(stream);
         var processor = context.createScriptProcessor(4096, 1, 1);
         var capture = { stream: stream, context: context, processor: processor, chunks: [],
-                        mode: mode, field: mode === "digits" ? digitField() : null,
+                        mode: mode, field: mode === "digits" ? (field || digitField()) : null,
                         started: Date.now(), spoke: false, quietSince: null };
         processor.onaudioprocess = function (event) {
           var samples = new Float32Array(event.inputBuffer.getChannelData(0));
@@ -165,9 +169,12 @@
       return;
     }
     if (capture.mode === "digits") {
+      // Heard digits are read back and written only after a yes: a misheard number is
+      // worse than none.
       if (answer.decision === "confirm" && capture.field) {
-        capture.field.value = answer.digits;
-        say(text("Heard") + " " + answer.digits.split("").join(" "));
+        pending = { digits: answer.digits, field: capture.field };
+        confirmBox.hidden = false;
+        say(text("Heard") + " " + answer.digits.split("").join(" ") + " " + text("IsThatRight"));
         readDigitsBack(answer.digits);
       } else { say(answer.message); }
       return;
@@ -222,6 +229,12 @@
   }
 
   function perform(intent) {
+    if (intent.digits !== undefined && intent.field) {
+      intent.field.value = intent.digits;
+      intent.field.dispatchEvent(new Event("input", { bubbles: true }));
+      say(text("Written"));
+      return;
+    }
     if (intent.command === "help") { showHelp(); return; }
     if ((intent.command === "yes" || intent.command === "no") && !intent.key &&
         answerQuestion(intent.command)) { return; }
@@ -251,12 +264,15 @@
       .then(function (blob) { if (blob) { audio.src = URL.createObjectURL(blob); audio.play(); } });
   }
 
+  // "Help": a few things to say (the controls in view first); "help" again, the next few.
+  var helpPage = 0;
   function showHelp() {
-    fetch(panel.dataset.helpUrl + "?keys=" + encodeURIComponent(screenKeys().join(",")),
+    fetch(panel.dataset.helpUrl + "?page=" + helpPage + "&keys=" + encodeURIComponent(screenKeys().join(",")),
           { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer.error === "not_working") { notWorking(); return; }
+        helpPage = answer.more ? helpPage + 1 : 0;
         say(answer.message, answer.say);
       });
   }
@@ -273,6 +289,12 @@
     mic.setAttribute("data-speech-direct", "");
     mic.addEventListener("click", function () {
       startListening(pending ? "confirm" : (digitField() ? "digits" : "screen"));
+    });
+    document.querySelectorAll("[data-say-digits]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        startListening("digits", document.getElementById(button.dataset.sayDigits));
+      });
     });
     // Keep the focused number field focused when the microphone is tapped.
     mic.addEventListener("pointerdown", function (event) { if (digitField()) { event.preventDefault(); } });

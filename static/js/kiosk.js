@@ -7,6 +7,14 @@
   function focusStart() {
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); return; }
+    var place = location.hash.indexOf("#at-") === 0 && document.getElementById(location.hash.slice(4));
+    if (place) {
+      // Back from switching language or a mode: the field the resident was on, in view.
+      (place.closest(".field") || place).scrollIntoView({ block: "center" });
+      var title = document.getElementById("heading");
+      if (title) { title.focus({ preventScroll: true }); }
+      return;
+    }
     if (location.hash) {
       var target = document.getElementById(location.hash.slice(1));
       if (target) {
@@ -211,6 +219,24 @@
     });
   }
 
+  // Switching language or a mode reloads the screen: remember the field the resident was
+  // on, so the screen comes back there rather than at the top.
+  function keepPlace() {
+    var lastField = null;
+    document.addEventListener("focusin", function (event) {
+      if (event.target.id && event.target.closest("main") && event.target.matches("input, textarea, select")) {
+        lastField = event.target;
+      }
+    });
+    document.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      var action = (submitter && submitter.getAttribute("formaction")) || event.target.getAttribute("action") || "";
+      var next = event.target.querySelector('input[name="next"]');
+      if (!lastField || !next || !/\/preferences$/.test(action)) { return; }
+      next.value = next.value.split("#")[0] + "#at-" + lastField.id;
+    }, true);
+  }
+
   function printButton() {
     var button = document.querySelector("[data-print]");
     if (!button) { return; }
@@ -224,6 +250,7 @@
     idleTimer();
     printButton();
     privateAnswers();
+    keepPlace();
     errorLinks();
     shortcuts();
     liveSearch();

@@ -85,3 +85,22 @@ def test_touching_the_screen_restarts_the_idle_clock(clocked_page):
     page.locator("h1").tap()
     page.clock.run_for(10_000)
     expect(page.locator("#timeout-dialog")).to_be_hidden()
+
+
+def test_in_sign_mode_the_dialog_signs_its_question(clocked_page):
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    resident = Resident(page, app, "zh")
+    resident.tap_button(resident.words("Sign language"))
+    start = page.get_by_role("link", name=resident.words("Start"))
+    start.tap()                              # sign mode: the first tap shows the clip
+    with page.expect_navigation():
+        start.tap()
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    dialog = page.get_by_role("alertdialog", name=resident.words("Are you still there?"))
+    expect(dialog).to_be_visible()
+    clip = dialog.locator("[data-timeout-clip]")
+    expect(clip).to_be_visible()
+    assert "screen.timeout" in clip.get_attribute("src")
+    page.wait_for_function("() => !document.querySelector('[data-timeout-clip]').paused",
+                           timeout=10_000)

@@ -15,6 +15,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from kiosk.languages import finish as finished_for
+
 from journey import VIEWPORTS, Cost, Visit, primary_action_in_view
 from touch import forbid_keyboard
 
@@ -146,7 +148,8 @@ def correct_an_error(visit):
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     label = visit.catalogue.fields["applicant_name"].label.in_language(visit.persona.language)
-    message = visit.words("Enter %(label)s", label=label)
+    # As the kiosk writes it: in Korean with the particle the label takes (이름을).
+    message = finished_for(visit.words("Enter %(label)s", label=label), visit.persona.language)
     visit.finger.tap(summary.get_by_role("link", name=message))
     expect(page.locator("#applicant_name")).to_be_focused()
     expect(visit.finger.keyboard).to_be_visible()
@@ -168,6 +171,9 @@ def switch_language_and_back(visit):
     visit.finger.tap(page.locator(".kiosk-bar").get_by_role("button", name=other[0], exact=True),
                      navigates=True)
     expect(page.locator("#applicant_name")).to_have_value(typed)
+    # The screen comes back at the field the resident was on, not at the top.
+    assert page.url.endswith("#at-applicant_name")
+    expect(page.locator("#applicant_name")).to_be_in_viewport()
     back = {"zh": "中文", "en": "English", "ko": "한국어"}[persona.language]
     visit.finger.tap(page.locator(".kiosk-bar").get_by_role("button", name=back, exact=True),
                      navigates=True)
@@ -180,6 +186,9 @@ def finish(visit):
     page.emulate_media(media="print")
     expect(page.locator(".bottom-dock")).to_be_hidden()
     expect(page.locator("[data-reference]")).to_be_visible()
+    # Only the receipt goes on paper: no button, no hint for the screen, no read-aloud bar.
+    assert page.evaluate("""() => [...document.querySelectorAll('button, a[href], .hint.no-print')]
+        .filter((el) => el.offsetParent !== null).length""") == 0
     page.emulate_media(media="screen")
     visit.finger.tap_button(visit.words("Finish"))
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")

@@ -121,3 +121,42 @@ def test_yes_and_no_answer_the_question_the_resident_is_on(listening_browser, ki
     expect(status).to_contain_text(questions.nth(1).locator("legend").inner_text())
     expect(questions.nth(0).get_by_label(no, exact=True)).to_be_checked()
     context.close()
+
+
+def test_dictated_digits_are_offered_at_the_field_and_written_only_after_yes(
+        listening_browser, kiosk_server):
+    """The decoder's answer is stubbed (espeak's digits are decoded in test_voice.py)."""
+    from journey import Visit
+    from layout import LANDSCAPE
+    app, base_url = kiosk_server
+    context = listening_browser.new_context(has_touch=True, base_url=base_url, viewport=LANDSCAPE)
+    context.grant_permissions(["microphone"])
+    page = context.new_page()
+    page.goto("/")
+    visit = Visit(page, app, "ko")
+    visit.start("default")
+    visit.finger.tap(page.locator(".kiosk-bar").get_by_role(
+        "button", name=visit.words("Voice input")), navigates=True)
+    chosen = visit.choose_package("retire")
+    visit.continue_from_builder()
+    visit.answer_eligibility(chosen)
+    for _ in range(6):
+        if page.locator("#applicant_phone").count():
+            break
+        visit.answer_section()
+        visit.continue_form()
+    page.route("**/voice/recognise**", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body='{"decision": "confirm", "digits": "01012345678", "heard": "공 일 공"}'))
+    field = page.locator("#applicant_phone")
+    field.evaluate("(input) => { input.value = ''; }")
+    say_digits = page.locator('[data-say-digits="applicant_phone"]')
+    expect(say_digits).to_contain_text(visit.words("Say the digits"))
+    visit.finger.tap(say_digits)
+    confirm = page.locator("[data-voice-confirm]")
+    expect(confirm).to_be_visible(timeout=20_000)
+    expect(page.locator("[data-voice-status]")).to_contain_text("0 1 0 1 2 3 4 5 6 7 8")
+    expect(field).to_have_value("")                     # nothing written before the yes
+    visit.finger.tap(confirm.get_by_role("button", name=visit.words("Yes")))
+    expect(field).to_have_value("01012345678")
+    context.close()
