@@ -232,6 +232,16 @@ class Visit:
 
     # Check your answers, send, receipt.
 
+    def reach_check(self, package_key, text_size="default"):
+        """From the home screen to Check your answers, by touch: the package as it comes,
+        every question answered."""
+        self.start(text_size)
+        chosen = self.choose_package(package_key)
+        self.continue_from_builder()
+        self.answer_eligibility(chosen)
+        self.fill_whole_form()
+        self.resident.expect_heading(self.words("Check your answers"))
+
     def send(self):
         self.resident.expect_heading(self.words("Check your answers"))
         self.finger.tap_button(self.words("Send my application"))

@@ -14,11 +14,7 @@ pytestmark = pytest.mark.browser
 def make_an_application(page, app):
     """A resident applies for the social security card package, by touch alone."""
     visit = Visit(page, app, "zh")
-    visit.start("default")
-    chosen = visit.choose_package("social_security_card")
-    visit.continue_from_builder()
-    visit.answer_eligibility(chosen)
-    visit.fill_whole_form()
+    visit.reach_check("social_security_card")
     return visit.send()
 
 

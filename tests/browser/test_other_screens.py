@@ -63,12 +63,7 @@ def test_check_answers_masks_id_and_bank_card_numbers_until_the_resident_taps_sh
     app, _ = kiosk_server
     page = kiosk_page
     visit = Visit(page, app, "ko")
-    visit.start("large")
-    chosen = visit.choose_package("retire")
-    visit.continue_from_builder()
-    visit.answer_eligibility(chosen)
-    visit.fill_whole_form()
-    visit.resident.expect_heading(visit.words("Check your answers"))
+    visit.reach_check("retire", "large")
     answers = page.locator("[data-private-answer]")
     assert answers.count() >= 2          # the ID number and the bank card number
     for index in range(answers.count()):
