@@ -62,6 +62,7 @@ def test_the_idle_dialog_warns_and_continue_keeps_the_session(clocked_page):
 def test_escape_closes_the_idle_dialog_like_continue(clocked_page):
     app, page = clocked_page
     wait_for_the_warning(app, page)
+    # A switch or plugged-in keyboard user's Escape (WCAG 2.1.2), not a resident's tap.
     page.keyboard.press("Escape")
     expect(page.locator("#timeout-dialog")).to_be_hidden()
     assert page.url.endswith("/builder")

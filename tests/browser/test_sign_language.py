@@ -94,6 +94,7 @@ def test_the_interpreter_records_a_clip_and_the_kiosk_plays_it(camera_browser, k
     context.grant_permissions(["camera"])
     page = context.new_page()
     page.goto("/studio/CSL/screen.builder")
+    # The interpreter signs in at a staff desk with a physical keyboard, not as a resident.
     page.locator("#name").fill("interpreter")
     page.locator("#password").fill("correct horse battery")
     resident = Resident(page, app, "zh")
