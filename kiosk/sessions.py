@@ -3,6 +3,7 @@
 The cookie carries only a random id; the resident's choices and answers stay in SQLite
 and are wiped on completion, "Start over" and idle timeout.
 """
+import json
 import logging
 import secrets
 import sqlite3
@@ -16,6 +17,10 @@ COOKIE_NAME = "kiosk_session"
 log = logging.getLogger(__name__)
 
 
+def _serialised(data):
+    return json.dumps(dict(data), sort_keys=True)
+
+
 class ServerSession(CallbackDict, SessionMixin):
     """A dict that remembers whether it changed, keyed by a random id."""
 
@@ -23,6 +28,9 @@ class ServerSession(CallbackDict, SessionMixin):
         def on_update(session):
             session.modified = True
         super().__init__(data or {}, on_update)
+        # As loaded, to tell at the end whether this request changed anything (nested
+        # changes included, which on_update does not see).
+        self.as_loaded = None if new else _serialised(self)
         self.session_id = session_id
         self.new = new
         self.modified = False
@@ -86,6 +94,11 @@ class SQLiteSessionInterface(SessionInterface):
             return
         lifetime = (self.staff_lifetime_seconds if session.get("staff")
                     else self.resident_lifetime_seconds)
+        if session.session_id == old_id and session.as_loaded == _serialised(session):
+            # Prompt audio, clips and keep-alives run beside page requests: writing back
+            # what they loaded would undo a choice saved in between.
+            self.store.touch_session(session.session_id, time.time(), lifetime)
+            return
         self.store.save_session(session.session_id, dict(session), time.time(), lifetime)
         if session.session_id != old_id:
             response.set_cookie(COOKIE_NAME, session.session_id, httponly=True,

@@ -112,6 +112,13 @@ class Store:
         self.db["sessions"].upsert({"id": session_id, "data": json.dumps(data), "updated": now,
                                     "expires": now + lifetime_seconds}, pk="id")
 
+    def touch_session(self, session_id, now, lifetime_seconds):
+        """Keep an unchanged session longer, without writing its data back: a request that
+        changed nothing must not undo what a request beside it saved (and a wiped session
+        stays wiped)."""
+        self.db.execute("update sessions set updated = ?, expires = ? where id = ?",
+                        [now, now + lifetime_seconds, session_id])
+
     def delete_session(self, session_id):
         """Wipe one session, on disk too."""
         self.db.execute("delete from sessions where id = ?", [session_id])

@@ -1,6 +1,7 @@
 """View tests: the resident's screens through the page-checking test client."""
 import re
 
+import flask
 import pytest
 
 from support import answer_whole_form, csrf_token
@@ -441,3 +442,24 @@ def test_voice_input_is_in_the_top_bar_and_says_which_language_can_be_spoken(cli
     client.post("/preferences", data={"csrf_token": token(client), "lang": "ko"})
     korean = client.get("/packages").document.find(".//header//button[@value='voice']")
     assert korean.get("disabled") is None
+
+
+def test_a_request_that_changed_nothing_does_not_undo_what_was_saved_beside_it(app, client):
+    """Prompt audio and clips load the session beside page requests; writing back what they
+    loaded would undo a choice saved in between, or bring back a wiped session."""
+    client.get("/")
+    old_id = client.get_cookie("kiosk_session").value
+    interface, store = app.session_interface, app.extensions["kiosk"].store
+
+    def request_beside(action):
+        with app.test_request_context("/speech/zh/normal/screen.home.wav",
+                                      headers={"Cookie": f"kiosk_session={old_id}"}):
+            audio = interface.open_session(app, flask.request)
+            action()
+            interface.save_session(app, audio, app.response_class())
+
+    request_beside(lambda: post(client, "/preferences", {"toggle": "large_text", "next": "/"}))
+    with client.session_transaction() as session:
+        assert session["modes"] == {"large_text": True}
+    request_beside(lambda: post(client, "/start-over", {}))
+    assert store.db["sessions"].count_where("id = ?", [old_id]) == 0
