@@ -59,7 +59,8 @@ def main(keys):
                 continue
             with tempfile.TemporaryDirectory() as folder:
                 video = Path(folder) / f"{key}.webm"
-                card(prompts.text(key, language), note, sign_language, language, video)
+                # The sign wording: a card never asks a deaf resident to listen.
+                card(prompts.text(key, language, "sign"), note, sign_language, language, video)
                 library.save(key, sign_language, video, signer="sample card", status="sample")
             print(f"{sign_language} {key}")
 

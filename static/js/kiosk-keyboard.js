@@ -347,8 +347,11 @@ function start(root) {
     if (!field || root.hidden) { return; }
     // From its layout height, not its box: the box is still sliding up (transform).
     const keyboardTop = window.innerHeight - root.offsetHeight;
-    const topDock = document.querySelector(".top-dock");
-    const ceiling = topDock ? topDock.getBoundingClientRect().bottom : 0;
+    // The field goes below the top bar and, in portrait, the signer window stuck under it
+    // (beside the content in landscape, where it covers no field).
+    const ceiling = [...document.querySelectorAll(".top-dock, [data-signer]")]
+      .filter((dock) => getComputedStyle(dock).position === "sticky")
+      .reduce((lowest, dock) => Math.max(lowest, dock.getBoundingClientRect().bottom), 0);
     const box = (field.closest(".field, .date-part") || field).getBoundingClientRect();
     const input = field.getBoundingClientRect();
     if (input.bottom > keyboardTop - 12) {

@@ -107,12 +107,18 @@
 
   // The sticky top bar and the bottom dock change height with text size and language:
   // CSS keeps the page's scroll padding and bottom space in step through these values.
+  // The signer window counts only where it sticks under the top bar (portrait); beside
+  // the content (landscape) it covers nothing a scroll brings into view.
   function dockHeights() {
     var root = document.documentElement;
-    [[".top-dock", "--top-dock-height"], ["[data-bottom-dock]", "--bottom-dock-height"]].forEach(function (pair) {
+    [[".top-dock", "--top-dock-height"], ["[data-bottom-dock]", "--bottom-dock-height"],
+     ["[data-signer]", "--signer-height"]].forEach(function (pair) {
       var dock = document.querySelector(pair[0]);
       if (!dock) { return; }
-      var measure = function () { root.style.setProperty(pair[1], dock.getBoundingClientRect().height + "px"); };
+      var measure = function () {
+        var counts = pair[0] !== "[data-signer]" || getComputedStyle(dock).position === "sticky";
+        root.style.setProperty(pair[1], (counts ? dock.getBoundingClientRect().height : 0) + "px");
+      };
       measure();
       if (window.ResizeObserver) { new ResizeObserver(measure).observe(dock); }
     });

@@ -149,8 +149,12 @@ def keyboard_problems(page, tap=True):
 
 def settled(page):
     """Wait until the keyboard has slid up and the page has scrolled the field into view."""
-    page.wait_for_function("""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
-        () => done(document.getElementById('touch-keyboard').getAnimations().length === 0))))""")
+    # evaluate() awaits the promise (wait_for_function would take the promise itself as done).
+    for _ in range(100):
+        if page.evaluate("""() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(
+                () => done(document.getElementById('touch-keyboard').getAnimations().length === 0))))"""):
+            return
+    raise AssertionError("the keyboard kept moving")
 
 
 def close_keyboard(page):
