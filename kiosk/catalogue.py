@@ -22,8 +22,11 @@ DEFAULT_MAX_LENGTH = {"text": 100, "name": 50, "address": 200, "email": 254,
                       "choice": 41, "id_type": 41}
 ICONS = ("shop", "baby", "retire", "hire", "card", "school", "move", "change", "home", "health")
 CUSTOM_PACKAGE = "build_your_own"
-TABLES = ("meta", "sections", "categories", "departments", "documents", "questions", "fields",
-          "items", "packages", "shortcuts")
+TABLES = ("meta", "sections", "categories", "departments", "places", "documents", "questions",
+          "fields", "items", "packages", "shortcuts")
+# What a resident does after sending, per service: go to a counter now, nothing (the hall
+# calls or texts), or come back to a place once the time limit has passed.
+VISITS = ("now", "none", "later")
 DERIVABLE = ("birth_date", "sex")   # what a mainland resident ID number tells
 
 
@@ -61,6 +64,21 @@ class Department:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A counter (or other spot) in the hall that a resident is sent to."""
+    key: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What happens after sending: visit "now" | "none" | "later", where, an optional note."""
+    visit: str
+    place: str | None
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     key: str
     title: Text
@@ -70,6 +88,31 @@ class Document:
     # (field, values): only needed when that field is answered with one of the values;
     # while it is unanswered (the builder), the document is listed.
     only_when: tuple | None = None
+    # (document, (field, values) or None): left out when that document is listed too and
+    # the answer is one of the values (a parent's own ID is among "both parents' IDs").
+    covered_by: tuple | None = None
+
+
+@dataclass(frozen=True)
+class FieldHint:
+    """A hint a field shows instead of its default one, for some services or answers."""
+    key: str                        # stable: names its prompt, field.FIELD.KEY
+    text: Text
+    with_items: tuple = ()          # only when one of these items is chosen
+    only_when: tuple | None = None  # (field, values), read as a document's only_when
+
+    def applies(self, chosen, answers):
+        return ((not self.with_items or bool(set(chosen) & set(self.with_items)))
+                and answer_allows(self.only_when, answers))
+
+
+def answer_allows(condition, answers):
+    """True unless `condition` (field, values) is answered with another value; an
+    unanswered condition allows (the builder lists what may be needed)."""
+    if not condition:
+        return True
+    field_key, values = condition
+    return not answers.get(field_key) or answers[field_key] in values
 
 
 @dataclass(frozen=True)
@@ -98,6 +141,13 @@ class FormField:
     derive: tuple | None = None
     # Shown masked on a shared screen (Check answers) until the resident taps Show.
     private: bool = False
+    # Conditional hints, first that applies wins; else `hint` (which may be None).
+    hints: tuple = ()
+
+    def hint_for(self, item_keys, answers):
+        """The FieldHint shown to a resident with these items and answers, or None when the
+        default `hint` is shown."""
+        return next((hint for hint in self.hints if hint.applies(item_keys, answers)), None)
 
 
 @dataclass(frozen=True)
@@ -123,6 +173,7 @@ class Item:
     fields: tuple
     eligibility: tuple = ()
     aliases: dict = field(default_factory=dict)   # language -> other names residents use
+    next_step: NextStep | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +229,7 @@ class Catalogue:
     items: dict
     packages: dict = field(default_factory=dict)
     shortcuts: dict = field(default_factory=dict)
+    places: dict = field(default_factory=dict)
 
     def packages_in_order(self):
         return sorted(self.packages.values(), key=lambda package: (package.order, package.key))
@@ -206,17 +258,22 @@ class Catalogue:
 
     def documents_for(self, item_keys, answers=None):
         """The one set of documents: each document once, in the order items first need it,
-        leaving out what a chosen service produces and what the answers show is not needed."""
+        leaving out what a chosen service produces, what the answers show is not needed and
+        what another listed document already covers."""
         answers = answers or {}
         chosen = set(item_keys)
         seen = {}
         for item_key in item_keys:
             for document_key in self.items[item_key].documents:
                 seen.setdefault(document_key, self.documents[document_key])
-        return [document for document in seen.values()
-                if not chosen & set(document.not_needed_with)
-                and not (document.only_when and answers.get(document.only_when[0])
-                         and answers[document.only_when[0]] not in document.only_when[1])]
+        needed = [document for document in seen.values()
+                  if not chosen & set(document.not_needed_with)
+                  and answer_allows(document.only_when, answers)]
+        listed = {document.key for document in needed}
+        return [document for document in needed if not (
+            document.covered_by and document.covered_by[0] in listed
+            and (document.covered_by[1] is None
+                 or answers.get(document.covered_by[1][0]) in document.covered_by[1][1]))]
 
     def questions_for(self, item_keys):
         """The yes/no eligibility questions the items ask, each once."""
@@ -233,9 +290,10 @@ class Catalogue:
         return sum(self.items[key].fee_yuan for key in item_keys)
 
     def all_without_visit(self, item_keys):
-        """True when every item can be applied for online with no in-person meeting."""
+        """True when no item sends the resident to a counter, now or later (its next_step);
+        the receipt says the same."""
         return bool(item_keys) and all(
-            self.items[key].online and self.items[key].no_meeting for key in item_keys)
+            self.items[key].next_step.visit == "none" for key in item_keys)
 
 
 def load_catalogue(path):
@@ -301,7 +359,7 @@ class _Checker:
         documents = self.entries("documents", "document", lambda key, e: Document(
             key, e.text("title"), e.text("hint", required=False),
             tuple(e.get("not_needed_with", list, required=False, default=[])),
-            e.condition("only_when")))
+            e.condition("only_when"), e.covered_by()))
         questions = self.entries("questions", "question", lambda key, e: Question(
             key, e.text("text"), e.text("hint", required=False)))
         fields = self.entries("fields", "form field", lambda key, e: e.form_field(key, sections))
@@ -313,11 +371,17 @@ class _Checker:
                 if target is None or target.type != "id_type":
                     self.fail(f'form field "{form_field.key}"', "id_type_field",
                               f"must name a field of type id_type, not {form_field.id_type_field!r}")
+        # Optional: a catalogue where nobody is ever sent to a counter needs no places.
+        places = {key: Entry(self, f'place "{key}"', value).build(
+                      lambda key, entry: Place(key, entry.text("title")), key)
+                  for key, value in self.table("places", required=False).items()}
         refs = {"category": categories, "department": departments, "documents": documents,
-                "fields": fields, "question": questions}
+                "fields": fields, "question": questions, "place": places}
         items = self.entries("items", "item", lambda key, e: e.item(key, refs))
         for document in documents.values():
-            self.check_document(document, items, fields)
+            self.check_document(document, items, fields, documents)
+        for form_field in fields.values():
+            self.check_field_hints(form_field, items, fields, sections)
         packages = self.entries("packages", "package", lambda key, e: e.package(key, items))
         if CUSTOM_PACKAGE in packages:
             self.fail(f'package "{CUSTOM_PACKAGE}"', "key", "is reserved for build-your-own")
@@ -325,25 +389,61 @@ class _Checker:
                          lambda key, entry: entry.shortcut(key, fields), key)
                      for key, value in self.table("shortcuts", required=False).items()}
         return Catalogue(dict(self.raw.get("meta", {})), sections, categories, departments,
-                         documents, questions, fields, items, packages, shortcuts)
+                         documents, questions, fields, items, packages, shortcuts, places)
 
 
-    def check_document(self, document, items, fields):
-        """A document's conditions must name real items, and a choice field's options."""
+    def check_document(self, document, items, fields, documents):
+        """A document's conditions must name real items, documents, and a choice field's
+        options."""
         where = f'document "{document.key}"'
         for item_key in document.not_needed_with:
             if item_key not in items:
                 self.fail(where, "not_needed_with", f"names {item_key!r}, which is not in the "
                           "catalogue")
-        if document.only_when:
-            field_key, values = document.only_when
-            form_field = fields.get(field_key)
-            if form_field is None or form_field.type != "choice":
-                self.fail(where, "only_when", f"must name a choice field, not {field_key!r}")
-            unknown = set(values) - {option.value for option in form_field.options}
-            if unknown:
-                self.fail(where, "only_when", f"names options {field_key} does not have: "
-                          f"{', '.join(sorted(unknown))}")
+        self.check_condition(where, "only_when", document.only_when, fields)
+        if document.covered_by:
+            other, condition = document.covered_by
+            if other not in documents or other == document.key:
+                self.fail(where, "covered_by", f"must name another document, not {other!r}")
+            self.check_condition(where, "covered_by", condition, fields)
+
+    def check_condition(self, where, name, condition, fields):
+        """A (field, values) condition must name a choice field and options it has."""
+        if not condition:
+            return
+        field_key, values = condition
+        form_field = fields.get(field_key)
+        if form_field is None or form_field.type != "choice":
+            self.fail(where, name, f"must name a choice field, not {field_key!r}")
+        unknown = set(values) - {option.value for option in form_field.options}
+        if unknown:
+            self.fail(where, name, f"names options {field_key} does not have: "
+                      f"{', '.join(sorted(unknown))}")
+
+    def check_field_hints(self, form_field, items, fields, sections):
+        """A conditional hint names items that ask for the field, and an answer given on an
+        earlier screen of the form (a hint cannot follow an answer on its own screen)."""
+        for hint in form_field.hints:
+            where = f'form field "{form_field.key}" hint "{hint.key}"'
+            for item_key in hint.with_items:
+                if item_key not in items:
+                    self.fail(where, "with_items", f"names {item_key!r}, which is not in the "
+                              "catalogue")
+                if not self.item_asks(items[item_key], form_field.key, fields):
+                    self.fail(where, "with_items", f"names {item_key!r}, which does not ask "
+                              f"for {form_field.key}")
+            self.check_condition(where, "only_when", hint.only_when, fields)
+            if hint.only_when:
+                asked = fields[hint.only_when[0]]
+                if sections[asked.section].order >= sections[form_field.section].order:
+                    self.fail(where, "only_when", f"names {asked.key}, which is not asked on "
+                              "an earlier screen of the form, so the hint could not follow it")
+
+    @staticmethod
+    def item_asks(item, field_key, fields):
+        """True when the item's form has the field (an ID number brings its kind of ID)."""
+        return field_key in item.fields or any(
+            fields[key].id_type_field == field_key for key in item.fields)
 
     def check_derive(self, form_field, fields):
         """A derived field must come from an ID number and hold what that ID can tell."""
@@ -408,6 +508,40 @@ class Entry:
                 and all(isinstance(value, str) for value in raw["values"])):
             self.fail(name, "must be { field = FIELD_KEY, values = [option, ...] }")
         return (raw["field"], tuple(raw["values"]))
+
+    def covered_by(self):
+        """Optional { document = KEY, when = { field = KEY, values = [...] } } (when is
+        optional): (document, condition or None), or None."""
+        raw = self.get("covered_by", dict, required=False)
+        if raw is None:
+            return None
+        cover = Entry(self.checker, f"{self.where} covered_by", raw)
+        covered = (cover.get("document", str), cover.condition("when"))
+        cover.refuse_unknown()
+        return covered
+
+    def field_hints(self):
+        """Optional [[fields.KEY.hints]]: key, text, with_items and/or only_when."""
+        hints = []
+        for raw in self.get("hints", list, required=False, default=[]):
+            entry = Entry(self.checker, f"{self.where} hint", raw)
+            key = entry.get("key", str)
+            if not KEY_PATTERN.fullmatch(key):
+                entry.fail("key", f"{key!r} must be lower-case letters, digits and _ (2 to 41 "
+                           "characters, starting with a letter)")
+            with_items = entry.get("with_items", list, required=False, default=[])
+            if not all(isinstance(item_key, str) for item_key in with_items):
+                entry.fail("with_items", "must list item keys")
+            hint = FieldHint(key, entry.text("text"), tuple(with_items),
+                             entry.condition("only_when"))
+            entry.refuse_unknown()
+            if not hint.with_items and not hint.only_when:
+                entry.fail("with_items", "or only_when is needed: a hint shown to everyone is "
+                           "the field's own hint")
+            if key in {earlier.key for earlier in hints}:
+                self.fail("hints", f"uses the key {key!r} twice")
+            hints.append(hint)
+        return tuple(hints)
 
     def integer(self, name, required=True, default=None):
         return self.get(name, int, required, default)
@@ -479,7 +613,8 @@ class Entry:
             max_length=max_length, options=options, id_type_field=id_type_field,
             date_range=date_range, minimum=self.integer("min", required=False),
             maximum=self.integer("max", required=False), derive=derive,
-            private=self.boolean("private", required=False, default=field_type == "id_number"))
+            private=self.boolean("private", required=False, default=field_type == "id_number"),
+            hints=self.field_hints())
 
     def option(self, raw):
         if not isinstance(raw, dict) or not KEY_PATTERN.fullmatch(str(raw.get("value", ""))):
@@ -504,15 +639,45 @@ class Entry:
             self.fail("time_limit_days", "must not be negative")
         if fee < 0:
             self.fail("fee_yuan", "must not be negative")
+        online, no_meeting = self.boolean("online"), self.boolean("no_meeting")
         return Item(
             key=key, title=self.text("title"), summary=self.text("summary"),
             category=self.reference("category", refs["category"]),
             department=self.reference("department", refs["department"]),
-            time_limit_days=days, fee_yuan=fee, online=self.boolean("online"),
-            no_meeting=self.boolean("no_meeting"),
+            time_limit_days=days, fee_yuan=fee, online=online, no_meeting=no_meeting,
             documents=self.references("documents", refs["documents"]),
             fields=self.references("fields", refs["fields"]), eligibility=tuple(rules),
-            aliases=self.aliases())
+            aliases=self.aliases(),
+            next_step=self.next_step(refs["place"], days, online, no_meeting))
+
+    def next_step(self, places, days, online, no_meeting):
+        """[items.KEY.next_step]: what the receipt tells the resident to do after sending.
+        It must agree with the item's flags, so the menu's "No visit needed" and the
+        receipt never contradict each other."""
+        raw = self.get("next_step", dict)
+        step = Entry(self.checker, f"{self.where} next_step", raw)
+        visit = step.get("visit", str)
+        if visit not in VISITS:
+            step.fail("visit", f"must be one of {', '.join(VISITS)}, not {visit!r}")
+        if visit == "none":
+            if "where" in raw:
+                step.fail("where", 'is not used with visit = "none": nobody is sent anywhere')
+            step.asked.add("where")
+            place = None
+        else:
+            place = step.reference("where", places)
+        note = step.text("note", required=False)
+        step.refuse_unknown()
+        if visit == "none" and not (online and no_meeting):
+            self.fail("next_step", 'says visit = "none" (nothing more to do), so the item '
+                      "needs online = true and no_meeting = true")
+        if visit == "now" and no_meeting:
+            self.fail("next_step", 'says visit = "now" (go to a counter now), which is an '
+                      "in-person meeting, so the item needs no_meeting = false")
+        if visit == "later" and days < 1:
+            self.fail("next_step", 'says visit = "later", which is counted from '
+                      'time_limit_days: give at least 1 working day, or use visit = "now"')
+        return NextStep(visit, place, note)
 
     def aliases(self):
         """Optional {language: [names]}: what residents call it, for search and voice."""

@@ -10,6 +10,8 @@ from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_num
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
 ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
+# Choices within a mode: kept with the modes, not reported as modes used.
+MODE_OPTIONS = ("explore",)
 DATE_PARTS = ("year", "month", "day")
 
 
@@ -182,6 +184,14 @@ def fields_to_ask(state, catalogue):
     derived = derived_answers(state, catalogue)
     return [form_field for form_field in form_fields(state, catalogue)
             if form_field.key not in derived]
+
+
+def shown_hints(state, catalogue, fields):
+    """{field key: FieldHint or None}: the conditional hint each of `fields` shows for the
+    services being applied for and the answers so far; None shows the field's own hint."""
+    items = items_to_submit(state, catalogue)
+    answers = all_answers(state, catalogue)
+    return {form_field.key: form_field.hint_for(items, answers) for form_field in fields}
 
 
 def form_sections(state, catalogue):

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .errors import BadRequest, StepNotReady
-from .flow import ACCESSIBILITY_MODES, date_parts
+from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts
 from .i18n import current_language, local
 from .times import local_text
 from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
@@ -71,8 +71,11 @@ def shared_device_headers(response):
 
 
 def page_context():
-    modes = {mode: bool(state().get("modes", {}).get(mode)) for mode in ACCESSIBILITY_MODES}
+    modes = {mode: bool(state().get("modes", {}).get(mode))
+             for mode in ACCESSIBILITY_MODES + MODE_OPTIONS}
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
+            # What a language switch or toggle just changed: said once, on the next screen.
+            "changed": state().pop("changed", []),
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,

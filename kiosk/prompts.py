@@ -3,7 +3,10 @@
 Speech (and later sign-language clips) hang off these keys. A key names where its
 text comes from: `screen.menu`, `package.open_shop`, `item.seal_engraving`,
 `error.applicant_phone.phone`, ... Texts come from the catalogue and from the gettext
-catalogues, never from the browser, so a prompt URL can carry no personal data.
+catalogues, never from the browser, so a prompt URL can carry no personal data. A field
+whose hint depends on the services and answers has a key per hint: `field.employer_name`
+(label and default hint), `field.employer_name.maternity` (label and that conditional
+hint); the key says which catalogue hint is shown, never the answers that chose it.
 No Flask here.
 """
 import re
@@ -15,13 +18,13 @@ from .validators import ID_TYPES
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,40}(\.[a-z0-9_]{1,41}){1,2}")
 
-# What each screen says on arrival, with the spoken help for exploring by touch.
+# What each screen says on arrival. Read aloud acts on one tap and says what was chosen;
+# MODE_TEXTS["explore"] has the wording for hearing a button before choosing it.
 SCREENS = {
     "home": N_("Welcome to the one-stop service. Choose your language, then tap Start. "
-               "While read aloud is on, tap a button once to hear it, and tap it again to "
-               "choose it."),
-    "menu": N_("What would you like to get done? Tap a life event once to hear it, and tap it "
-               "again to choose it."),
+               "While read aloud is on, each button says what it does as you tap it. To hear "
+               "a button before choosing it, turn on Hear before choosing."),
+    "menu": N_("What would you like to get done? Tap a life event to choose it."),
     "builder": N_("These services make up your package. Tap a service to hear it. You can "
                   "remove the optional ones or add others. When you are ready, tap Continue."),
     "add_service": N_("Every service the hall offers, by topic. Tap Add to put a service in "
@@ -36,7 +39,7 @@ SCREENS = {
     "check": N_("Check your answers. Tap Read back to hear an answer, or Change to correct "
                 "it. When everything is right, tap Send my application."),
     "done": N_("Your application has been sent. Tap Read my reference number to hear it. "
-               "Bring the documents listed on the screen."),
+               "The screen says what to do next for each service."),
     "start_over": N_("Start over? Everything you chose and typed will be wiped."),
     "timeout": N_("Are you still there? For your privacy the kiosk will start over soon. "
                   "Tap Continue to keep going."),
@@ -46,6 +49,14 @@ SCREENS = {
 # text tells the resident to listen. A deaf resident is never told to listen
 # (tests/test_prompts_per_mode.py checks every key in every language).
 MODE_TEXTS = {
+    # Read aloud with "Hear before choosing" on: the first tap speaks, the second chooses.
+    "explore": {
+        "screen.home": N_("Welcome to the one-stop service. Choose your language, then tap "
+                          "Start. While read aloud is on, tap a button once to hear it, and "
+                          "tap it again to choose it."),
+        "screen.menu": N_("What would you like to get done? Tap a life event once to hear "
+                          "it, and tap it again to choose it."),
+    },
     "sign": {
         "screen.home": N_("Welcome to the one-stop service. Choose your language, then tap "
                           "Start. While sign language is on, tap a button once to see it "
@@ -60,11 +71,19 @@ MODE_TEXTS = {
         "screen.check": N_("Check your answers. Tap Change to correct one. When everything "
                            "is right, tap Send my application."),
         "screen.done": N_("Your application has been sent. Your reference number is on the "
-                          "screen and on the receipt. Bring the documents listed on the "
-                          "screen."),
+                          "screen and on the receipt. The screen says what to do next for "
+                          "each service."),
         "control.repeat": N_("Show it again"),
+        # The read-aloud setting's button, named without asking anyone to listen.
+        "mode.explore_on": N_("A read-aloud setting: a first tap explains a button, a "
+                              "second tap chooses it. It is on. Tap again to turn it off."),
+        "mode.explore_off": N_("A read-aloud setting: a first tap explains a button, a "
+                               "second tap chooses it. It is off. Tap again to turn it on."),
     },
 }
+
+# The ways in where a first tap on a control explains it and a second tap chooses it.
+EXPLAINED_FIRST = ("explore", "sign")
 
 # Buttons and links, by the same message ids the screens show.
 CONTROLS = {
@@ -122,8 +141,9 @@ class Prompts:
         self.catalogue = catalogue
 
     def text(self, key, language, mode="speech"):
-        """The text of `key` in `language` as `mode` (speech or sign) puts it, or None for an
-        unknown key or language. Most keys read the same in every mode."""
+        """The text of `key` in `language` as `mode` puts it, or None for an unknown key or
+        language. Modes: speech (read aloud, one tap acts), explore (read aloud, a first tap
+        only speaks) and sign. Most keys read the same in every mode."""
         if language not in LANGUAGES or not KEY_PATTERN.fullmatch(key):
             return None
         if key in MODE_TEXTS.get(mode, {}):
@@ -132,6 +152,10 @@ class Prompts:
         try:
             if namespace in ANNOUNCEMENTS:
                 return self._announcement(namespace, name, translator(language), language)
+            if namespace in ("language", "mode"):
+                # "Tap again to ..." only where a first tap explains instead of acting.
+                resolve = getattr(self, f"_{namespace}")
+                return resolve(name, translator(language), language, mode in EXPLAINED_FIRST)
             resolve = getattr(self, f"_{namespace}", None)
             return resolve(name, translator(language), language) if resolve else None
         except (KeyError, ValueError, StopIteration):
@@ -154,6 +178,8 @@ class Prompts:
         keys += [f"ineligible.{item.key}.{rule.question}" for item in catalogue.items.values()
                  for rule in item.eligibility]
         keys += [f"field.{key}" for key in catalogue.fields]
+        keys += [field_prompt(field, hint) for field in catalogue.fields.values()
+                 for hint in field.hints]
         keys += [f"option.{field.key}.{option.value}" for field in catalogue.fields.values()
                  for option in field.options]
         keys += [f"id_type.{value}" for value in ID_TYPES]
@@ -176,17 +202,23 @@ class Prompts:
     def _control(self, name, words, language):
         return words.gettext(CONTROLS[name])
 
-    def _language(self, name, words, language):
-        # A language button speaks in its own language, whatever the screen's language.
+    def _language(self, name, words, language, tap_again):
+        # A language button speaks in its own language, whatever the screen's language
+        # (so the Korean wording only ever holds "한국어", and its particle fits it).
         own = translator(name)
-        return own.gettext(N_("%(language)s. Tap again to use this language.")) % {
+        message = (N_("%(language)s. Tap again to use this language.") if tap_again
+                   else N_("%(language)s."))
+        return own.gettext(message) % {
             "language": {"zh": "中文", "en": "English", "ko": "한국어"}[name]}
 
-    def _mode(self, name, words, language):
+    def _mode(self, name, words, language, tap_again):
         mode, _, state = name.rpartition("_")
         label = words.gettext(MODE_LABELS[mode])
-        message = {"on": N_("%(mode)s is on. Tap again to turn it off."),
-                   "off": N_("%(mode)s is off. Tap again to turn it on.")}[state]
+        if tap_again:
+            message = {"on": N_("%(mode)s is on. Tap again to turn it off."),
+                       "off": N_("%(mode)s is off. Tap again to turn it on.")}[state]
+        else:
+            message = {"on": N_("%(mode)s is on."), "off": N_("%(mode)s is off.")}[state]
         return words.gettext(message) % {"mode": label}
 
     def _page(self, name, words, language):
@@ -222,8 +254,12 @@ class Prompts:
                          question.hint[language] if question.hint else "")
 
     def _field(self, name, words, language):
-        field = self.catalogue.fields[name]
-        return sentences(language, field.label[language], field.hint[language] if field.hint else "")
+        """field.KEY: label and default hint; field.KEY.HINT: label and that conditional hint."""
+        field_key, _, hint_key = name.partition(".")
+        field = self.catalogue.fields[field_key]
+        hint = next(hint.text for hint in field.hints if hint.key == hint_key) if hint_key \
+            else field.hint
+        return sentences(language, field.label[language], hint[language] if hint else "")
 
     def _option(self, name, words, language):
         field_key, _, value = name.partition(".")
@@ -262,9 +298,18 @@ class Prompts:
         return finish(words.gettext(FIELD_ERRORS[code]) % {"label": label}, language)
 
 
+def field_prompt(field, hint=None):
+    """The prompt key of a form field's question as shown with `hint` (a FieldHint), or with
+    its default hint when `hint` is None."""
+    return f"field.{field.key}.{hint.key}" if hint else f"field.{field.key}"
+
+
 def speech_jobs(prompts):
-    """(text, language, slow) for every fixed prompt: all at the normal rate first."""
+    """(text, language, slow) for every fixed prompt, in both ways of using read aloud
+    (a text said the same both ways once): all at the normal rate first."""
     for slow in (False, True):
         for language in LANGUAGES:
             for key in prompts.keys(errors=False):
-                yield prompts.text(key, language), language, slow
+                for text in dict.fromkeys(prompts.text(key, language, way)
+                                          for way in ("speech", "explore")):
+                    yield text, language, slow

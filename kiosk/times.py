@@ -40,3 +40,21 @@ def day_start_utc(day, zone):
 
 def day_after(day):
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+
+
+def hall_date(iso, zone):
+    """The hall's calendar date at a stored ISO time."""
+    when = datetime.datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(zone).date()
+
+
+def working_days_after(day, count):
+    """The date `count` working days after `day`, skipping Saturdays and Sundays (public
+    holidays are not known to the kiosk): Friday + 2 is Tuesday."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day

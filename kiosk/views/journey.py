@@ -7,6 +7,8 @@ from .. import flow
 from ..i18n import current_language, local
 from ..languages import finish
 from ..messages import FIELD_ERRORS
+from ..next_steps import next_steps
+from ..prompts import field_prompt
 from ..web import go_to_step, returning_to_check, services, state
 
 bp = Blueprint("journey", __name__)
@@ -97,8 +99,18 @@ def form_section(section):
                            shortcuts=offered, ticked=resident.get("shortcuts", []),
                            answers=resident.get("answers", {}), errors=errors, codes=codes,
                            error_keys=[f"error.{key}.{code}" for key, code in codes.items()],
+                           hints=_hints(resident, catalogue, fields),
                            back_url=_section_back(resident, catalogue, keys, position),
                            from_check=from_check)
+
+
+def _hints(resident, catalogue, fields):
+    """{field key: (hint text or None, prompt key)}: the hint for these services and answers,
+    and the prompt that says the question with that hint."""
+    shown = flow.shown_hints(resident, catalogue, fields)
+    return {form_field.key: (shown[form_field.key].text if shown[form_field.key]
+                             else form_field.hint, field_prompt(form_field, shown[form_field.key]))
+            for form_field in fields}
 
 
 def _after_section(resident, catalogue, section, from_check):
@@ -169,13 +181,13 @@ def done():
         return go_to_step("home")
     catalogue = services().catalogue
     item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
+    # Grouped by what the resident does next; each group lists the documents worked out
+    # when it was sent (from the answers too) that its own services need.
+    groups = next_steps(catalogue, item_keys,
+                        [key for key in submission["documents"] if key in catalogue.documents],
+                        submission["created"], services().settings.time_zone)
     return render_template("screens/done.html", reference=reference,
-                           created=submission["created"],
-                           items=item_keys,
-                           # the documents worked out when it was sent, from the answers too
-                           documents=[catalogue.documents[key] for key in submission["documents"]
-                                      if key in catalogue.documents],
-                           longest_days=catalogue.longest_days(item_keys),
+                           created=submission["created"], groups=groups,
                            qr_svg=_qr_svg(reference))
 
 

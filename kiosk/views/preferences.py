@@ -21,17 +21,20 @@ def change():
     language = request.form.get("lang")
     if language in LANGUAGES:
         resident["lang"] = language
+        resident["changed"] = [f"language.{language}"]
     step = {"up": VOLUME_STEP, "down": -VOLUME_STEP}.get(request.form.get("volume"))
     if step:
         volume = resident.get("volume", services().settings.speech.volume) + step
         resident["volume"] = round(min(1.0, max(0.1, volume)), 2)
     mode = request.form.get("toggle")
-    if mode in flow.ACCESSIBILITY_MODES:
+    if mode in flow.ACCESSIBILITY_MODES + flow.MODE_OPTIONS:
         modes = dict(resident.get("modes", {}))
         modes[mode] = not modes.get(mode)
         resident["modes"] = modes
-        if modes[mode]:
+        if modes[mode] and mode in flow.ACCESSIBILITY_MODES:
             resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
+        # Read aloud says what the tap changed on the next screen, before its guidance.
+        resident["changed"] = [f"mode.{mode}_{'on' if modes[mode] else 'off'}"]
     resident.modified = True
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
 

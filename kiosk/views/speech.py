@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("speech", __name__, url_prefix="/speech")
 ONE_YEAR = 365 * 24 * 3600
 SPEEDS = {"normal": False, "slow": True}
+# How read aloud is used: one tap acts (speech), or a first tap only speaks (explore).
+WAYS = ("speech", "explore")
 # Answers read one character at a time, so a resident can check them digit by digit.
 SPELLED_OUT = ("id_number", "phone")
 MAX_ECHO = 200   # the longest field (an address) is read back whole when the keyboard closes
@@ -32,9 +34,10 @@ def json_error(status, message):
 def prompt(language, speed, key):
     """The audio of one prompt; the URL changes (?v=) whenever the sound would."""
     speech = services().speech
-    text = services().prompts.text(key, language)
+    way = request.args.get("way", "speech")
+    text = services().prompts.text(key, language, way) if way in WAYS else None
     if text is None or speed not in SPEEDS:
-        return json_error(404, "unknown prompt key, language or speed")
+        return json_error(404, "unknown prompt key, language, speed or way")
     try:
         cache_key, path = speech.prompt_audio(text, language, SPEEDS[speed])
     except SpeechUnavailable as error:
@@ -128,14 +131,18 @@ def speech_context():
     sign_on = bool(modes.get("sign"))
     sign_language = services().settings.signs.sign_languages[language]
     speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
+    resident_way = "explore" if modes.get("explore") else "speech"
 
-    def speech_url(key, in_language=None):
-        spoken_in = in_language or language
-        text = prompts.text(key, spoken_in)
+    def speech_url(key, in_language=None, way=None):
+        """The audio URL of prompt `key`; `way` "speech" words it as a plain statement
+        (for what was just done), whatever way the resident uses read aloud."""
+        spoken_in, way = in_language or language, way or resident_way
+        text = prompts.text(key, spoken_in, way)
         if text is None:
             raise KeyError(f"no prompt {key!r}")  # a template names a key that does not exist
         version = speech.key(text, spoken_in, speed == "slow")
-        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key, v=version)
+        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key, v=version,
+                       way=None if way == "speech" else way)
 
     def speak(key, in_language=None):
         attributes = f' data-speech="{escape(speech_url(key, in_language))}"' if on else ""

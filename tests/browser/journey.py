@@ -5,6 +5,7 @@ A Visit drives one resident (a persona) through one package in one language, tap
 and records screens, taps, keyboard taps, characters typed and taps on things that first
 had to be scrolled to.
 """
+import os
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,14 @@ from resident import Resident, reference_on
 from touch import Finger
 
 VIEWPORTS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
+# `make test-release` walks every combination; `make test` a covering few.
+RELEASE = os.environ.get("KIOSK_RELEASE") == "1"
+
+
+def release_or(everyday, everything):
+    """The cases to walk: `everything` for a release, else `everyday` (each value of each
+    dimension at least once)."""
+    return everything if RELEASE else everyday
 
 
 @dataclass
@@ -44,12 +53,14 @@ class Visit:
         self.catalogue = self.resident.catalogue
         self.finger = Finger(page, lambda message: self.resident.words(message))
         self.screens = 0
+        self.visited = []   # the way taken, for a failure's message
         page.on("framenavigated", self._navigated)
         self.typed = {}
 
     def _navigated(self, frame):
         if frame == self.page.main_frame:
             self.screens += 1
+            self.visited.append(frame.url.split("/", 3)[-1])
 
     def words(self, message, **values):
         return self.resident.words(message, **values)
@@ -91,6 +102,9 @@ class Visit:
                     if rule.question == question.key)
             suffix = "" if answers[question.key] else "-no"
             self.finger.tap(self.page.locator(f'label[for="{question.key}{suffix}"]'))
+            if not self.page.locator(f"#{question.key}{suffix}").is_checked():
+                # Hearing before choosing: the first tap said the answer, the second chooses.
+                self.finger.tap(self.page.locator(f'label[for="{question.key}{suffix}"]'))
         self.finger.tap_button(self.words("Continue"))
         failed = {item.key for item, rule in self._ineligible(chosen, answers)}
         if failed:
@@ -148,7 +162,8 @@ class Visit:
         kind = form_field.type
         if kind in ("choice", "id_type"):
             self.close_keyboard()
-            value = self.persona.id_type if kind == "id_type" else form_field.options[0].value
+            value = self.persona.id_type if kind == "id_type" else self.persona.choices.get(
+                form_field.key, form_field.options[0].value)
             target = form_field.key if value == self._first_value(form_field) else f"{form_field.key}-{value}"
             self.finger.tap(self.page.locator(f'label[for="{target}"]'))
             if not self.page.locator(f"#{target}").is_checked():

@@ -22,6 +22,8 @@ class Persona:
     answers: dict
     by_type: dict
     shortcuts: set = field(default_factory=set)
+    # Choices by field key; any other choice takes its first option.
+    choices: dict = field(default_factory=dict)
     birth_year: str = "1980"
     fills_optional: bool = False    # most residents leave "(optional)" questions empty
 
@@ -55,7 +57,8 @@ LI_MING = Persona(
         "address": [("pinyin", [("renmin", "人民"), ("lu", "路")]), ("keys", "8"),
                     ("pinyin", [("hao", "号")])],
     },
-    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"})
+    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"},
+    choices={"applicant_relationship": "father"})
 
 JANE_SMITH = Persona(
     language="en", id_type="passport", id_number="E12345678", phone="+447911123456",
@@ -74,6 +77,7 @@ JANE_SMITH = Persona(
         "address": [("keys", "8 Renmin Road")],
     },
     shortcuts={"applicant_is_mother", "business_at_home", "move_from_home"},
+    choices={"applicant_relationship": "mother"},
     fills_optional=True)
 
 KIM_MINSU = Persona(
@@ -92,7 +96,8 @@ KIM_MINSU = Persona(
         "text": [("hangul", "행복식당")],
         "address": [("hangul", "런민로"), ("keys", " 8")],
     },
-    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"})
+    shortcuts={"applicant_is_father", "business_at_home", "move_from_home"},
+    choices={"applicant_relationship": "father"})
 
 PERSONAS = {"zh": LI_MING, "en": JANE_SMITH, "ko": KIM_MINSU}
 

@@ -1,4 +1,6 @@
-"""Read aloud in the browser: prompts play on arrival, Repeat, Stop, explore-then-choose."""
+"""Read aloud in the browser: prompts play on arrival, Repeat, Stop, one tap that acts and
+says what it chose, and "Hear before choosing" (explore, then choose) for residents who
+cannot see the screen. What a retiree spends both ways: test_four_walks.py, walk 1."""
 
 import pytest
 from playwright.sync_api import expect
@@ -41,10 +43,24 @@ def explore_then_choose(page, target, spoken):
         target.tap()
 
 
-def turn_on_speech(page, app):
+def turn_on_speech(page, app, explore=False):
+    """Read aloud on from the home screen; with `explore`, "Hear before choosing" too."""
     resident = Resident(page, app, "zh")
     resident.tap_button(resident.words("Read aloud"))
+    if explore:
+        toggle = page.locator(".speech-bar").get_by_role(
+            "button", name=resident.words("Hear before choosing"), exact=True)
+        with page.expect_navigation():
+            toggle.tap()   # a one-tap control until it is on
+        expect(toggle).to_have_attribute("aria-pressed", "true")
     return resident
+
+
+def choose_at_once(page, target, said_next):
+    """One tap chooses; the next screen says what was chosen first."""
+    with page.expect_navigation():
+        target.tap()
+    expect_speaking(page, said_next)
 
 
 def test_turning_speech_on_plays_the_screens_prompt(kiosk_page, kiosk_server):
@@ -67,10 +83,32 @@ def test_repeat_replays_and_stop_stops(kiosk_page, kiosk_server):
     assert not audio_state(kiosk_page)["paused"] or audio_state(kiosk_page)["state"] == "ended"
 
 
-def test_a_first_tap_speaks_a_package_and_a_second_tap_chooses_it(kiosk_page, kiosk_server):
+def test_one_tap_chooses_a_package_and_the_next_screen_says_what_was_chosen(kiosk_page,
+                                                                           kiosk_server):
     app, _ = kiosk_server
     page = kiosk_page
     resident = turn_on_speech(page, app)
+    expect_speaking(page, "/speech/zh/normal/mode.speech_on.wav")
+    choose_at_once(page, page.get_by_role("link", name=resident.words("Start"), exact=True),
+                   "screen.menu")
+    assert "way=" not in audio_state(page)["src"]   # the one-tap wording
+    card = page.get_by_role("button", name=resident.local(
+        resident.catalogue.packages["retire"].title), exact=True)
+    choose_at_once(page, card, "chosen.retire")
+    large_text = page.locator(".kiosk-bar").get_by_role(
+        "button", name=resident.words("Large text"), exact=True)
+    choose_at_once(page, large_text, "/speech/zh/slow/mode.large_text_on.wav")
+    expect(page.locator("html")).to_have_class("large-text")
+
+
+def test_hearing_before_choosing_a_first_tap_speaks_a_package_and_a_second_chooses_it(
+        kiosk_page, kiosk_server):
+    app, _ = kiosk_server
+    page = kiosk_page
+    resident = turn_on_speech(page, app, explore=True)
+    expect_speaking(page, "mode.explore_on")
+    expect_speaking(page, "screen.home.wav?v=")
+    assert "way=explore" in audio_state(page)["src"]
     start = page.get_by_role("link", name=resident.words("Start"), exact=True)
     explore_then_choose(page, start, "control.start")
     expect_speaking(page, "screen.menu")
@@ -83,7 +121,7 @@ def test_a_first_tap_speaks_a_package_and_a_second_tap_chooses_it(kiosk_page, ki
 def test_switching_language_switches_the_voice(kiosk_page, kiosk_server):
     app, _ = kiosk_server
     page = kiosk_page
-    turn_on_speech(page, app)
+    turn_on_speech(page, app, explore=True)
     english = page.get_by_role("button", name="English", exact=True)
     # The button speaks in its own language before it is chosen.
     explore_then_choose(page, english, "/speech/en/normal/language.en.wav")
@@ -93,10 +131,20 @@ def test_switching_language_switches_the_voice(kiosk_page, kiosk_server):
     expect_speaking(page, "/speech/ko/normal/language.ko.wav")
 
 
+def test_one_tap_switches_language_and_says_so_in_the_new_language(kiosk_page, kiosk_server):
+    app, _ = kiosk_server
+    page = kiosk_page
+    turn_on_speech(page, app)
+    choose_at_once(page, page.get_by_role("button", name="한국어", exact=True),
+                   "/speech/ko/normal/language.ko.wav")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect_speaking(page, "/speech/ko/normal/screen.home.wav")
+
+
 def test_large_text_speaks_slower(kiosk_page, kiosk_server):
     app, _ = kiosk_server
     page = kiosk_page
-    resident = turn_on_speech(page, app)
+    resident = turn_on_speech(page, app, explore=True)
     toggle = page.get_by_role("button", name=resident.words("Large text"), exact=True)
     explore_then_choose(page, toggle, "mode.large_text_off")
     expect_speaking(page, "/speech/zh/slow/screen.home.wav")
@@ -129,7 +177,6 @@ def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_s
         "button", name=visit.words("Read aloud"), exact=True), navigates=True)
     expect(page.locator("#applicant_name")).to_have_value("Jane")
     expect_speaking(page, "/speech/en/normal/screen.form.wav")
-    visit.finger.explore_first = True
 
     # Each key is said as it is tapped; the field is read back when the keyboard closes.
     visit.finger.open("applicant_name")
@@ -152,7 +199,8 @@ def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_s
     continue_button = page.locator(".bottom-dock").get_by_role(
         "button", name=visit.words("Continue"), exact=True)
     page.locator("#applicant_name").evaluate("(field) => { field.value = ''; }")
-    explore_then_choose(page, continue_button, "control.continue")
+    with page.expect_navigation():
+        continue_button.tap()   # one tap acts
     expect_speaking(page, "screen.form_errors")
     page.wait_for_function("() => document.getElementById('speech-audio').currentSrc"
                            ".includes('/speech/en/normal/error.')", timeout=20_000)

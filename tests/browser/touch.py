@@ -49,6 +49,22 @@ def jamo_keys(text):
     return keys
 
 
+# True when a tap on this element first only explains its control, and a second tap acts:
+# read aloud with "Hear before choosing" on (controls that speak), or sign language without
+# read aloud (controls that sign, except answers with no clip, which are chosen at once).
+EXPLAINED_FIRST = """(el) => {
+    const control = el.matches('a[href], button, input') ? el
+        : el.closest('a[href], button, input') || (el.htmlFor && document.getElementById(el.htmlFor));
+    if (!control) return false;
+    const root = document.documentElement;
+    if (root.hasAttribute('data-speech-volume'))
+        return root.hasAttribute('data-speech-explore') && control.hasAttribute('data-speech');
+    if (!control.hasAttribute('data-sign-key') || !document.querySelector('[data-signer]')) return false;
+    if (control.matches('input[type="radio"], input[type="checkbox"]')) return control.hasAttribute('data-sign-clip');
+    return true;
+}"""
+
+
 class Finger:
     """Taps the kiosk like a resident: `tap` for the screen, `type_*` for the keyboard."""
 
@@ -61,8 +77,6 @@ class Finger:
         self.scrolled_to = 0
         self.scrolled_names = []   # what had to be scrolled to, for the cost table's notes
         self.characters = 0
-        # With read aloud on, a first tap on a button or link says it and a second chooses.
-        self.explore_first = False
 
     # The screen.
 
@@ -82,7 +96,7 @@ class Finger:
             self.scrolled_names.append(target.evaluate(
                 "(el) => (el.id || el.getAttribute('for') || el.tagName) + ' ' + el.textContent.trim().slice(0, 30)"))
         self.taps += 1
-        if navigates and self.explore_first:
+        if target.evaluate(EXPLAINED_FIRST):
             target.tap()
             self.taps += 1
         if navigates:
