@@ -1,13 +1,16 @@
 // Read aloud, when the resident has turned it on (<html data-speech-volume>).
 // - Each screen speaks its prompts on arrival (<main data-speech-arrival="url url">).
-// - Explore, then choose: the first tap on a button, card or option speaks it; a second
-//   tap on the same one chooses it. Keys and switches act at once and speak on focus.
+// - One tap acts and says what it chose; the next screen says what changed.
+// - With "Hear before choosing" on (<html data-speech-explore>), for residents who cannot
+//   see the screen: the first tap on a button, card or link only speaks it; a second tap
+//   on the same one chooses it. Keys and switches act at once and speak on focus.
 // - Repeat replays what was last spoken; Stop silences it. Read back speaks an answer.
 // Audio URLs come from the server and name prompt keys, never what a resident typed.
 (function () {
   "use strict";
   var root = document.documentElement;
   if (!root.hasAttribute("data-speech-volume")) { return; }
+  var exploreFirst = root.hasAttribute("data-speech-explore");
 
   var audio = document.createElement("audio");
   audio.id = "speech-audio";
@@ -77,7 +80,7 @@
       .catch(function () { setState("failed"); });
   }
 
-  // The first tap on a speakable control speaks it; the second chooses it.
+  // One tap speaks a control and lets it act; exploring, the first tap only speaks it.
   function onClick(event) {
     var control = event.target.closest("a[href], button, input, select, textarea");
     if (control && !control.hasAttribute("data-speech")) {
@@ -89,6 +92,7 @@
     if (!speakable) { return; }
     var keyboard = event.detail === 0;  // Enter or Space: act at once, focus already spoke
     if (!control) { speak([speakable.dataset.speech]); return; }
+    if (!exploreFirst) { speak([control.dataset.speech]); return; }
     if (keyboard || armed === control) { disarm(); return; }
     event.preventDefault();
     event.stopPropagation();
