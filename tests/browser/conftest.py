@@ -98,6 +98,12 @@ def screenshots():
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        # A full-page shot resizes the viewport and back, and Chromium may then hit-test taps
+        # at the old scroll offset while drawing the new one: scroll through the compositor
+        # (a wheel, down and back), so where a test taps is where the page is.
+        page.mouse.wheel(0, 1)
+        page.mouse.wheel(0, -1)
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         return path
     return save
 
