@@ -140,15 +140,13 @@ def test_walk_4_an_elderly_man_answers_by_saying_ne(listening_browser, kiosk_ser
     visit.continue_from_builder()
     questions = page.locator("main fieldset")
     yes = visit.words("Yes")
-    heard = []
-    page.on("response", lambda response: heard.append(response.json())
-            if "/voice/recognise" in response.url and response.ok else None)
     microphone = page.locator("[data-voice-mic]")
     # The first question by his real voice (decoded by Vosk); then the fake microphone has
     # played its one recording, so what he says next is given to the kiosk as decoded.
-    microphone.tap()
+    with page.expect_response("**/voice/recognise**", timeout=30_000) as answer:
+        microphone.tap()
     expect(questions.nth(0).get_by_label(yes, exact=True)).to_be_checked(timeout=30_000)
-    assert heard and heard[0]["heard"].replace(" ", "") in ("네", "예")
+    assert answer.value.json()["heard"].replace(" ", "") in ("네", "예")
     page.route("**/voice/recognise**", lambda route: route.fulfill(
         status=200, content_type="application/json",
         body='{"decision": "accept", "intent": {"key": null, "command": "yes"}, '
