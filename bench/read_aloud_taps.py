@@ -7,21 +7,17 @@ same both ways, and shown once).
 
     .venv/bin/python bench/read_aloud_taps.py [LANGUAGE] [PACKAGE ...]     (default: zh, all)
 """
-import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, serve_kiosk  # noqa: E402
 from journey import Visit  # noqa: E402
-from kiosk import create_app  # noqa: E402
 from layout import LANDSCAPE  # noqa: E402
 from test_touch_only import PACKAGES  # noqa: E402
 
@@ -45,14 +41,7 @@ def walk(browser, base_url, app, language, package, explore):
 def main(language="zh", *packages):
     packages = packages or PACKAGES
     with tempfile.TemporaryDirectory() as work:
-        shutil.copytree(ROOT / "signlang_videos", Path(work) / "signs")
-        app = create_app({"KIOSK_OVERRIDES": {
-            "database.path": f"{work}/kiosk.db", "signs.library_dir": f"{work}/signs",
-            "speech.cache_dir": f"{work}/speech", "speech.warm_at_start": "no",
-            "voice.load_at_start": "no"}})
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base_url = f"http://127.0.0.1:{server.server_port}"
+        app, base_url, server = serve_kiosk(Path(work))
         print(f"read aloud with large text, {language}: screens and taps from home to receipt")
         print(f"{'package':22} {'one tap':>14} {'hear first':>14} {'extra taps':>10} {'key taps':>9}")
         with sync_playwright() as playwright:
