@@ -18,16 +18,16 @@ from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts
 from .speech import Speech
-from .backoffice import BackOffice
+from .backoffice.inbox import BackOffice
 from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
-from .staff import Staff
+from .backoffice.staff import Staff
 from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .views import (backoffice, input, journey, packages, preferences, signs, speech, status,
-                    studio, voice)
+from .backoffice import clerks, sign_in, studio
+from .views import input, journey, packages, preferences, signs, speech, status, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -110,9 +110,10 @@ def _build_app(test_config):
     app.register_blueprint(input.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(signs.bp)
+    app.register_blueprint(sign_in.bp)
     app.register_blueprint(studio.bp)
-    app.register_blueprint(backoffice.bp)
-    backoffice.init_app(app, csrf)
+    app.register_blueprint(clerks.bp)
+    clerks.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)

@@ -143,7 +143,7 @@ def staff_group():
 def staff_add_command(name, password_stdin):
     """Create a staff account (or set a new password). The password is asked for twice,
     never taken on the command line, where other users and the shell history would see it."""
-    from .staff import StaffError
+    from .backoffice.staff import StaffError
     if password_stdin:
         password = click.get_text_stream("stdin").readline().rstrip("\r\n")
     else:

@@ -129,7 +129,7 @@ class BuiltInTarget(Target):
         self.backoffice = backoffice
 
     def deliver(self, body, reference):
-        from .backoffice import Rejected
+        from .backoffice.inbox import Rejected
         try:
             self.backoffice.receive(json.loads(body))
         except Rejected as error:

@@ -55,6 +55,6 @@ def staff_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not session.get("staff"):
-            return redirect(url_for("studio.sign_in", next=request.path))
+            return redirect(url_for("staff.sign_in", next=request.path))
         return view(*args, **kwargs)
     return wrapper

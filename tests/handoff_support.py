@@ -7,7 +7,7 @@ import time
 
 from werkzeug.serving import make_server
 
-from kiosk.backoffice import Rejected, check_submission
+from kiosk.backoffice.inbox import Rejected, check_submission
 from kiosk.handoff import verify
 from support import make_app
 

@@ -161,7 +161,7 @@ def test_no_schema_valid_document_breaks_a_clerks_page(tmp_path):
     that shows them still answers (never a 500)."""
     from hypothesis import HealthCheck, given, settings
 
-    from kiosk.backoffice import check_submission
+    from kiosk.backoffice.inbox import check_submission
     from kiosk.handoff import body_of, signed_headers
 
     app = make_app(tmp_path, **{"handoff.secret": "fuzz-secret"})

@@ -7,7 +7,7 @@ import pytest
 
 from handoff_support import (RECORD, SECRET, BareReceiver, back_office_app, later, sending_app,
                              serve)
-from kiosk.backoffice import check_submission
+from kiosk.backoffice.inbox import check_submission
 from kiosk.handoff import body_of, payload, signed_headers, verify
 
 
@@ -185,7 +185,7 @@ def test_a_signed_document_that_breaks_the_schema_is_refused_with_where(tmp_path
 
 
 def test_the_kiosks_own_payload_follows_the_published_schema(tmp_path):
-    from kiosk.backoffice import check_submission
+    from kiosk.backoffice.inbox import check_submission
     from kiosk.handoff import payload
     app = back_office_app(tmp_path)
     reference = kiosk(app).store.create_submission("K2", RECORD)

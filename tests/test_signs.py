@@ -296,7 +296,7 @@ def test_the_wait_grows_and_someone_elsewhere_delays_the_clerk_by_a_minute_at_mo
 
 
 def test_a_known_and_an_unknown_name_cost_the_same_password_check(app, monkeypatch):
-    import kiosk.staff as staff_module
+    import kiosk.backoffice.staff as staff_module
     checked = []
     real = staff_module.check_password_hash
     monkeypatch.setattr(staff_module, "check_password_hash",

@@ -13,16 +13,16 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from .errors import KioskError
-from .times import day_after, day_start_utc, local_text
-from .validators import mask
+from ..errors import KioskError
+from ..times import day_after, day_start_utc, local_text
+from ..validators import mask
 
 STATUSES = ("received", "in_progress", "completed", "returned")
 # Where each status may go next.
 NEXT_STATUSES = {"received": ("in_progress", "returned"),
                  "in_progress": ("completed", "returned"),
                  "completed": (), "returned": ()}
-SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "submission.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "submission.schema.json"
 SUBMISSION = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 

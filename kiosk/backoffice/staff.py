@@ -10,7 +10,7 @@ import time
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from .errors import KioskError
+from ..errors import KioskError
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{2,40}")
 MIN_PASSWORD_LENGTH = 10

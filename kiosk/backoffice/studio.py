@@ -1,4 +1,4 @@
-"""Staff sign-in and the recording studio where the hall's interpreter records clips."""
+"""The recording studio where the hall's interpreter records sign-language clips."""
 import logging
 import tempfile
 from pathlib import Path
@@ -12,34 +12,6 @@ from ..web import services, staff_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("studio", __name__)
-
-
-@bp.route("/staff/sign-in", methods=["GET", "POST"])
-def sign_in():
-    problem = None
-    if request.method == "POST":
-        name = request.form.get("name", "")
-        outcome, wait = services().staff.sign_in(name, request.form.get("password", ""),
-                                                 client=request.remote_addr or "")
-        if outcome != "ok":
-            log.warning("staff sign-in refused (%s) for %r from %s", outcome, name[:80],
-                        request.remote_addr)
-        if outcome == "ok":
-            session.wipe()  # nothing of a resident's session, not even its id, survives
-            session["staff"] = request.form["name"]
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith(("/studio", "/backoffice"))
-                            else url_for("studio.index"))
-        problem = (_("Too many wrong tries. Please wait %(seconds)s seconds and try again.",
-                     seconds=wait) if outcome == "wait"
-                   else _("The name or the password is not right."))
-    return render_template("studio/sign_in.html", problem=problem), (401 if problem else 200)
-
-
-@bp.post("/staff/sign-out")
-def sign_out():
-    session.wipe()
-    return redirect(url_for("packages.home"))
 
 
 def _sign_languages():

@@ -5,7 +5,7 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
                    request, session, url_for)
 from flask_babel import gettext as _
 
-from ..backoffice import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, load_document
+from .inbox import NEXT_STATUSES, STATUSES, Rejected, StatusRefused, load_document
 from ..messages import STATUS_LABELS
 from ..validators import mask
 from ..handoff import verify
