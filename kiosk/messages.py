@@ -69,6 +69,9 @@ ERROR_PAGES = {
                 N_("For your safety the page was refreshed. Nothing you saved was lost. "
                    "Please try again.")),
     "not_found": (N_("Page not found"), N_("This page does not exist on the kiosk.")),
+    "not_your_role": (N_("This page is for other staff"),
+                      N_("Your account does not include this work. Ask the operator to add "
+                         "the role, or sign in with another account.")),
     "too_long": (N_("Too much text"),
                  N_("What was sent is far longer than any answer needs. "
                     "Please shorten it and try again.")),

@@ -146,7 +146,8 @@ def expired_form(error):
     return error_page(400, "expired")
 
 
-HTTP_ERROR_PAGES = {404: "not_found", 413: "too_long", 405: "wrong_method"}
+HTTP_ERROR_PAGES = {403: "not_your_role", 404: "not_found", 413: "too_long",
+                    405: "wrong_method"}
 
 
 # Machine-facing endpoints answer errors in JSON, not with a page.

@@ -7,6 +7,8 @@ whole reference is at most 20 characters.
 """
 import secrets
 
+import segno
+
 from .settings import UNAMBIGUOUS_ALPHABET
 
 RANDOM_LENGTH = 4
@@ -45,3 +47,9 @@ def is_well_formed(reference):
     if not parts[2] or any(char not in UNAMBIGUOUS_ALPHABET for char in parts[0] + parts[2]):
         return False
     return check_character(reference[:-1]) == reference[-1]
+
+
+def qr_svg(reference):
+    """The reference as an inline SVG QR code, black on white, for a receipt or case sheet."""
+    return segno.make(reference, error="m").svg_inline(scale=6, dark="#000", light="#fff",
+                                                       omitsize=True)

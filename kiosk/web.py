@@ -2,7 +2,7 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 
 STEP_ENDPOINTS = {
     "home": "packages.home",
@@ -50,11 +50,20 @@ def returning_to_check(values):
     return values.get("from") == "check"
 
 
-def staff_required(view):
-    """Only for signed-in staff; others are sent to sign in and brought back."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not session.get("staff"):
-            return redirect(url_for("staff.sign_in", next=request.path))
-        return view(*args, **kwargs)
-    return wrapper
+def staff_only(*roles):
+    """Only for signed-in staff whose account has one of `roles` (any role when none are
+    named). Others are sent to sign in and brought back; a removed account's session ends
+    here; a signed-in clerk on an interpreter's page gets 403."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            account = services().staff.account(session["staff"]) if session.get("staff") else None
+            if account is None:
+                if session.get("staff"):
+                    session.wipe()      # the account was removed: its session ends now
+                return redirect(url_for("staff.sign_in", next=request.path))
+            if roles and not set(roles) & set(account["roles"]):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -101,7 +101,7 @@ def test_the_csv_never_hands_a_spreadsheet_a_formula(tmp_path, name):
         **RECORD, "answers": {"applicant_name": name, "applicant_phone": "+86 138 0013 8000"}})
     services.outbox.deliver_due()
     rows = list(csv.DictReader(io.StringIO(
-        signed_in(app).get("/backoffice/export.csv").data.decode("utf-8-sig"))))
+        signed_in(app).get("/backoffice/export.csv?format=codes").data.decode("utf-8-sig"))))
     row = next(row for row in rows if row["reference"] == reference)
     assert row["applicant"] == "'" + name
     assert row["phone"] == "'+86 138 0013 8000"     # shown as +86 138 0013 8000, as text
@@ -203,9 +203,12 @@ def test_times_are_shown_and_filtered_in_the_halls_time_zone(tmp_path):
     assert "2026-11-27 07:30 (UTC+08:00)" in detail
     assert reference in clerk.get("/backoffice?since=2026-11-27&until=2026-11-27").text
     assert reference not in clerk.get("/backoffice?until=2026-11-26").text
-    rows = list(csv.DictReader(io.StringIO(
+    rows = list(csv.reader(io.StringIO(
         clerk.get("/backoffice/export.csv").data.decode("utf-8-sig"))))
-    assert rows[0]["received"] == "2026-11-27 07:30 (UTC+08:00)"
+    assert rows[1][1] == "2026-11-27 07:30 (UTC+08:00)"        # the clerk's CSV: hall time
+    codes = list(csv.DictReader(io.StringIO(
+        clerk.get("/backoffice/export.csv?format=codes").data.decode("utf-8-sig"))))
+    assert codes[0]["received"] == "2026-11-26T23:30:00+00:00"   # for systems: UTC, ISO 8601
 
 
 @pytest.mark.parametrize("query", ["since=tomorrow", "until=2026-13-45", "since=%00"])

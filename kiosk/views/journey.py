@@ -1,5 +1,4 @@
 """Eligibility, the one form, check your answers, submission and confirmation."""
-import segno
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -9,6 +8,7 @@ from ..languages import finish
 from ..messages import FIELD_ERRORS
 from ..next_steps import next_steps
 from ..prompts import field_prompt
+from ..references import qr_svg
 from ..web import go_to_step, returning_to_check, services, state
 
 bp = Blueprint("journey", __name__)
@@ -188,9 +188,4 @@ def done():
                         submission["created"], services().settings.time_zone)
     return render_template("screens/done.html", reference=reference,
                            created=submission["created"], groups=groups,
-                           qr_svg=_qr_svg(reference))
-
-
-def _qr_svg(reference):
-    return segno.make(reference, error="m").svg_inline(scale=6, dark="#000", light="#fff",
-                                                       omitsize=True)
+                           qr_svg=qr_svg(reference))
