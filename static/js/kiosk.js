@@ -20,8 +20,15 @@
       if (target) {
         var control = target.matches("button, a, input") ? target : target.querySelector("button, a[href], input, textarea");
         if (control) { control.focus(); return; }
+        // A section heading (a clerk's #notes, #documents): focus it, so the page stays there.
+        if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+        target.focus();
+        return;
       }
     }
+    // A staff page may start on its main control (the clerks' search box).
+    var first = document.querySelector("main [autofocus]");
+    if (first) { first.focus(); return; }
     var heading = document.getElementById("heading");
     if (heading && document.body.dataset.screen !== "home") { heading.focus(); }
   }
