@@ -108,7 +108,7 @@ def test_coverage_counts_recorded_sample_and_missing(tmp_path, video):
     library.save("screen.home", "CSL", video, signer="Li")
     library.save("screen.menu", "CSL", video, signer="card", status="sample")
     assert library.coverage(KEYS, "CSL") == {"recorded": ["screen.home"],
-                                             "sample": ["screen.menu"],
+                                             "sample": ["screen.menu"], "outdated": [],
                                              "missing": ["package.retire"]}
 
 
@@ -223,7 +223,7 @@ def app(tmp_path, video):
     app = make_app(tmp_path, **{"signs.library_dir": str(tmp_path / "signs"),
                                 "signs.max_clip_seconds": "5"})
     app.extensions["kiosk"].signs.save("screen.home", "CSL", video, signer="Li")
-    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery")
+    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery", roles=["interpreter"])
     return app
 
 
@@ -289,7 +289,7 @@ def test_the_wait_grows_and_someone_elsewhere_delays_the_clerk_by_a_minute_at_mo
         staff.sign_in("interpreter", "guess %d" % attempt, client="10.0.0.9", now=now)
         now += 3600
     assert staff.sign_in("interpreter", "correct horse battery", client="192.168.1.5",
-                         now=now + staff.ACCOUNT_WAIT_CAP + 1) == ("ok", 0)
+                         now=now + staff.ACCOUNT_WAIT_CAP + 1) == ("ok", "interpreter")
     staff.sign_in("interpreter", "guess", client="10.0.0.9", now=now + 100)
     wait = staff.sign_in("other_name", "guess", client="10.0.0.9", now=now + 101)
     assert wait[0] == "wait" and wait[1] > 60          # the guessing client waits far longer
@@ -426,7 +426,7 @@ def test_a_too_large_upload_gets_json_when_json_was_asked_for(tmp_path, video):
     from support import make_app
     app = make_app(tmp_path, **{"signs.library_dir": str(tmp_path / "signs"),
                                 "signs.max_upload_mb": "1"})
-    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery")
+    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery", roles=["interpreter"])
     client = app.test_client()
     sign_in(client, app)
     big = tmp_path / "big.webm"

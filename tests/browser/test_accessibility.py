@@ -70,7 +70,7 @@ def test_every_screen_passes_in_every_language_and_mode(browser, kiosk_server, l
 def test_staff_pages_pass_too(browser, kiosk_server, language):
     app, base_url = kiosk_server
     services = app.extensions["kiosk"]
-    services.staff.add("auditor", "correct horse battery")
+    services.staff.add("auditor", "correct horse battery", reset=True)   # every role
     reference = services.store.create_submission("K2", {
         "language": "en", "modes": [], "package": {"key": "retire", "title": "I want to retire",
                                                    "title_zh": "我要退休"},
@@ -90,6 +90,9 @@ def test_staff_pages_pass_too(browser, kiosk_server, language):
     visit.post("/staff/sign-in", {"name": "auditor", "password": "correct horse battery"})
     visit.post("/preferences", {"lang": language, "next": "/"})
     for name, url in [("inbox", "/backoffice"), ("detail", f"/backoffice/{reference}"),
+                      ("find", "/backoffice/find?q=K9"),
+                      ("complete", f"/backoffice/{reference}/complete"),
+                      ("case sheet", f"/backoffice/{reference}/sheet"),
                       ("summary", "/backoffice/summary"), ("studio", "/studio"),
                       ("studio clip", "/studio/CSL/screen.home"), ("status", "/status")]:
         page.goto(url)
