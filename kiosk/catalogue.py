@@ -709,7 +709,10 @@ class Entry:
     def package(self, key, items):
         icon = self.get("icon", str)
         if icon not in ICONS:
-            self.fail("icon", f"must be one of {', '.join(ICONS)}, not {icon!r}")
+            # A name, never a path (the card shows static/icons/ICON.svg). The bad value is
+            # quoted short and escaped: a hostile one cannot flood or garble the message.
+            self.fail("icon", f"must be one of the package icons: {', '.join(ICONS)} "
+                              f"(a name, not a file or path), not {icon[:40]!r}")
         entries = []
         for raw in self.get("items", list):
             entry = Entry(self.checker, f"{self.where} item entry", raw)

@@ -3,6 +3,7 @@
 Every long command shows its progress and ends by saying what to do next."""
 import contextlib
 import os
+import sys
 import time
 
 import click
@@ -11,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from .backoffice.staff import ROLES
 from .settings import LANGUAGES
-from .views.status import signs_to_record, unspoken_prompts
+from .readiness import signs_to_record, unspoken_prompts
 
 # How to restart the kiosk: the catalogue and the voice models are read as it starts.
 RESTART = ("stop `make run` (Ctrl+C) and start it again, or `systemctl restart` the kiosk's "
@@ -54,7 +55,7 @@ def progress(label, length=None, unit="bytes"):
 
     with bar:
         yield advance
-    if not length or not click.get_text_stream("stdout").isatty():
+    if not length or not sys.stdout.isatty():
         done = (_megabytes(count) if unit == "bytes" else f"{count} {unit}") if count else ""
         click.echo(f"  done: {done + ' ' if done else ''}in {time.perf_counter() - started:.1f} s")
 
@@ -83,7 +84,7 @@ def catalogue_command():
                f"{len(catalogue.fields)} form fields, {len(catalogue.documents)} documents")
     for package in catalogue.packages_in_order():
         click.echo(f"  {package.key}: {package.title['zh']} / {package.title['en']} "
-                   f"({len(package.items)} items)")
+                   f"({len(package.items)} item{'' if len(package.items) == 1 else 's'})")
     _echo_speech_gaps(services)
     _echo_sign_gaps(services)
     click.echo(f"After changing the catalogue, restart the kiosk to use it: {RESTART}.")
@@ -105,7 +106,8 @@ def _echo_speech_gaps(services):
 
 
 def _echo_sign_gaps(services):
-    """Which prompts still need a sign-language clip, per sign language, and where to record them."""
+    """Which prompts still need a sign-language clip, per sign language, and where to
+    record them."""
     to_record = signs_to_record(services.signs, services.prompts, services.settings.signs)
     to_record = {sign_language: keys for sign_language, keys in to_record.items() if keys}
     if not to_record:
@@ -199,7 +201,8 @@ def voice_install_command(source, language, sha256):
     click.echo(f"Installed the {language} model in {target}.")
     if configured:
         click.echo(f"Note: kiosk.ini sets {language}_model = {configured}, so the kiosk does "
-                   f"not use this model yet: empty that setting, then restart the kiosk: {RESTART}.")
+                   "not use this model yet: empty that setting, then restart the kiosk: "
+                   f"{RESTART}.")
     else:
         click.echo(f"Restart the kiosk to load it: {RESTART}.")
 

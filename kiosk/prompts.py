@@ -7,6 +7,8 @@ catalogues, never from the browser, so a prompt URL can carry no personal data. 
 whose hint depends on the services and answers has a key per hint: `field.employer_name`
 (label and default hint), `field.employer_name.maternity` (label and that conditional
 hint); the key says which catalogue hint is shown, never the answers that chose it.
+Templated prompts (`error.FIELD.CODE`, `add.ITEM`, ...) also have a shared key
+(`shared.error.CODE`, `shared.add`) whose one sign-language clip serves them all.
 No Flask here.
 """
 import re
@@ -118,6 +120,56 @@ ANNOUNCEMENTS = {
     "remove": N_("Remove: %(title)s"),
 }
 
+# Prompts built from a template and a name (an error at a field, a service added, a life
+# event chosen) are signed once, as the template: the signer window plays the shared clip
+# with the name shown beside it, then the name's own clip if there is one. The interpreter
+# records one "too long" instead of one per field. Their keys: shared.error.CODE, shared.add, ...
+SHARED_ANNOUNCEMENTS = {
+    "chosen": N_("You chose this life event"),
+    "add": N_("Add this service"),
+    "remove": N_("Remove this service"),
+    "added": N_("This service was added"),
+    "removed": N_("This service was removed"),
+}
+# The signed wording of a field error without the field's name; an error that names no
+# field (phone, email, the ID number's checks) is signed as it is shown.
+SHARED_ERRORS = {
+    "required": N_("Enter an answer here"),
+    "required_choice": N_("Choose an answer here"),
+    "too_long": N_("This answer is too long"),
+    "bad_characters": N_("This answer contains characters that cannot be used"),
+    "choice": N_("Choose one of the options here"),
+    "date_past": N_("This date must be today or in the past"),
+    "date_future": N_("This date must be today or in the future"),
+    "number": N_("Enter a whole number here"),
+    "number_small": N_("This number is too small"),
+    "number_large": N_("This number is too large"),
+}
+# The namespace of the name a templated key puts into its template.
+NAMED_BY = {"error": "field", "chosen": "package", "add": "item", "remove": "item",
+            "added": "item", "removed": "item"}
+
+
+def shared_key(key):
+    """The key of the shared clip that signs `key`'s template, or None for a key that is
+    signed on its own. error.FIELD.CODE -> shared.error.CODE; add.ITEM -> shared.add."""
+    namespace, _, name = key.partition(".")
+    if namespace in SHARED_ANNOUNCEMENTS and name:
+        return f"shared.{namespace}"
+    field, _, code = name.partition(".")
+    if namespace == "error" and field and code in FIELD_ERRORS:
+        return f"shared.error.{code}"
+    return None
+
+
+def name_key(key):
+    """The prompt key of the name a templated key carries (field.FIELD, item.ITEM,
+    package.PACKAGE), or None for a key that is not templated."""
+    if shared_key(key) is None:
+        return None
+    namespace, _, name = key.partition(".")
+    return f"{NAMED_BY[namespace]}.{name.partition('.')[0]}"
+
 
 # How sentences and labels are joined when spoken, per language.
 FULL_STOP = {"zh": "。", "en": ". ", "ko": ". "}
@@ -193,6 +245,27 @@ class Prompts:
                      for code in ERRORS_BY_TYPE["all"] + ERRORS_BY_TYPE.get(field.type, [])
                      if not (code == "required" and field.type in ("choice", "id_type"))]
         return keys
+
+    def recording_keys(self):
+        """The keys an interpreter records: every key signed on its own, and one shared
+        clip per template (shared.error.too_long, ...) instead of one per field or service."""
+        keys = self.keys()
+        shared = dict.fromkeys(filter(None, map(shared_key, keys)))
+        return [key for key in keys if shared_key(key) is None] + list(shared)
+
+    def name(self, key, language):
+        """The name a templated key puts into its template (a field's label, a service's
+        or life event's title), shown beside the shared clip; None for other keys."""
+        named = name_key(key)
+        if named is None or language not in LANGUAGES:
+            return None
+        namespace, _, name = named.partition(".")
+        entries = {"field": self.catalogue.fields, "item": self.catalogue.items,
+                   "package": self.catalogue.packages}[namespace]
+        entry = entries.get(name)
+        if entry is None:
+            return None
+        return (entry.label if namespace == "field" else entry.title)[language]
 
     # One resolver per namespace: name, translations, language -> text.
 
@@ -288,6 +361,15 @@ class Prompts:
         rule = next(rule for rule in item.eligibility if rule.question == question)
         return sentences(language, item.title[language], rule.explanation[language],
                          words.gettext(N_("What you can do instead")), rule.instead[language])
+
+    def _shared(self, name, words, language):
+        """shared.error.CODE and shared.add, ...: a template's wording without its name."""
+        kind, _, code = name.partition(".")
+        if kind != "error":
+            return words.gettext(SHARED_ANNOUNCEMENTS[kind]) if not code else None
+        message = SHARED_ERRORS.get(code) or FIELD_ERRORS[code]
+        # An error that names its field needs a wording without the name in SHARED_ERRORS.
+        return None if "%(" in message else finish(words.gettext(message), language)
 
     def _error(self, name, words, language):
         # error.FIELD.CODE: the message shown at a field; error.eligibility.missing too.

@@ -7,6 +7,12 @@ logged and left out, so one bad entry never stops the kiosk. A clip is saved onl
 kiosk's browser can play it (container, codec, decoded to the end). Saving writes the file and
 then the manifest, each atomically, so a failed save leaves the previous clip intact; the
 file a clip replaced (say KEY.webm, now KEY.mp4) is removed after.
+
+A clip remembers the text it signs (`text_sha256`, the SHA-256 of the signed wording when it
+was saved): once the wording changes the clip is *outdated*. It still plays (better than
+nothing) but counts as needing work. An entry without the hash (older manifests) is taken
+as up to date, since nobody can tell. A templated prompt (`error.FIELD.too_long`) without a
+clip of its own is shown with its shared clip (`shared.error.too_long`).
 """
 import datetime
 import hashlib
@@ -21,12 +27,15 @@ from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 
 from .errors import KioskError
-from .prompts import KEY_PATTERN
+from .prompts import KEY_PATTERN, shared_key
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 VIDEO_TYPES = {".webm": "video/webm", ".mp4": "video/mp4"}
 STATUSES = ("sample", "recorded")
+# What the studio and the coverage report say of a prompt's clip.
+STATES = ("recorded", "sample", "outdated", "missing")
+OPTIONAL_FIELDS = {"text_sha256"}     # manifests from before it are still read
 # What the kiosk's Chromium plays; it refuses anything else (DEMUXER_ERROR_NO_SUPPORTED_STREAMS).
 PLAYABLE_CODECS = {".webm": ("vp8", "vp9", "av1"), ".mp4": ("h264",)}
 CONTAINER_NAMES = {".webm": "WebM", ".mkv": "Matroska", ".mp4": "MP4"}
@@ -56,6 +65,16 @@ class Clip:
     signer: str
     status: str        # "sample" or "recorded"
     recorded: str      # ISO date
+    text_sha256: str = ""   # of the wording it signs; "" when unknown (an older entry)
+
+    def outdated(self, text):
+        """True when the wording has changed since the clip was saved; unknown is not."""
+        return bool(self.text_sha256) and text is not None \
+            and self.text_sha256 != text_digest(text)
+
+    def state(self, text):
+        """"recorded", "sample" or "outdated" against the prompt's current `text`."""
+        return "outdated" if self.outdated(text) else self.status
 
     @property
     def version(self):
@@ -69,7 +88,9 @@ class SignLibrary:
     def __init__(self, folder, known_keys):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        # The shared clips of templated keys (shared.error.too_long) are known with them.
         self.known_keys = set(known_keys)
+        self.known_keys |= set(filter(None, map(shared_key, self.known_keys)))
         self._lock = threading.Lock()
         self.problems = []
         self.clips = self._read()
@@ -90,14 +111,18 @@ class SignLibrary:
                 self.problems.append(f"{path} entry {number}: {problem}")
                 log.warning("sign-language manifest entry %d left out: %s", number, problem)
                 continue
-            clip = Clip(**{field: entry[field] for field in Clip.__dataclass_fields__})
+            clip = Clip(**{field: entry[field] for field in Clip.__dataclass_fields__
+                           if field in entry})
             clips[(clip.key, clip.sign_language)] = clip
         return clips
 
     def _problem(self, entry):
-        if not isinstance(entry, dict) or set(Clip.__dataclass_fields__) - set(entry):
-            missing = sorted(set(Clip.__dataclass_fields__) - set(entry or {}))
+        required = set(Clip.__dataclass_fields__) - OPTIONAL_FIELDS
+        if not isinstance(entry, dict) or required - set(entry):
+            missing = sorted(required - set(entry if isinstance(entry, dict) else {}))
             return f"missing fields: {', '.join(missing)}"
+        if not isinstance(entry.get("text_sha256", ""), str):
+            return "text_sha256 must be a string"
         if not KEY_PATTERN.fullmatch(str(entry["key"])) or entry["key"] not in self.known_keys:
             return f"unknown prompt key {entry['key']!r}"
         if entry["status"] not in STATUSES:
@@ -115,24 +140,40 @@ class SignLibrary:
         return path if path.is_relative_to(self.folder.resolve()) else None
 
     def clip(self, key, sign_language):
+        """The clip recorded for `key` itself, or None."""
         return self.clips.get((key, sign_language))
+
+    def shown_clip(self, key, sign_language):
+        """What a resident sees for `key`: its own clip, else its template's shared clip."""
+        own = self.clip(key, sign_language)
+        shared = shared_key(key)
+        return own or (self.clip(shared, sign_language) if shared else None)
 
     def path_of(self, clip):
         return self._inside(clip.file)
 
-    def coverage(self, keys, sign_language):
-        """{"recorded": [...], "sample": [...], "missing": [...]} for `keys` in a sign language."""
-        report = {"recorded": [], "sample": [], "missing": []}
+    def coverage(self, keys, sign_language, wording=None):
+        """{"recorded": [...], "sample": [...], "outdated": [...], "missing": [...]}: what a
+        deaf resident sees for each of `keys` in a sign language, a templated key covered by
+        its shared clip (Prompts.keys()); or, for Prompts.recording_keys(), which clips the
+        interpreter has recorded and has still to record.
+
+        `wording(key)` gives the signed text a clip is checked against; without it no clip
+        counts as outdated."""
+        report = {state: [] for state in STATES}
         for key in keys:
-            clip = self.clip(key, sign_language)
-            report[clip.status if clip else "missing"].append(key)
+            clip = self.shown_clip(key, sign_language)
+            state = clip.state(wording(clip.key) if wording else None) if clip else "missing"
+            report[state].append(key)
         return report
 
-    def save(self, key, sign_language, video, signer, status="recorded", today=None, checked=None):
+    def save(self, key, sign_language, video, signer, status="recorded", today=None, checked=None,
+             text=None):
         """Store `video` as the clip for `key`, replacing any earlier one (and its file).
 
         `checked` is what probe() said of `video`, when the caller has just checked it; without
         it the clip is checked here, so nothing unplayable reaches the library either way.
+        `text` is the wording the clip signs: its hash is kept, so a later change shows.
         """
         if key not in self.known_keys:
             raise BadClip("unknown_key", f"the kiosk has no prompt {key!r}")
@@ -142,7 +183,8 @@ class SignLibrary:
         target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         clip = Clip(key, sign_language, relative, round(duration, 2), signer, status,
-                    (today or datetime.date.today()).isoformat())
+                    (today or datetime.date.today()).isoformat(),
+                    text_digest(text) if text is not None else "")
         with self._lock:
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
             os.close(handle)
@@ -180,7 +222,7 @@ class SignLibrary:
                 log.warning("replaced sign-language clip %s not removed: %s", relative, error)
 
     def _write(self, clips):
-        entries = [asdict(clip) for clip in sorted(clips.values(),
+        entries = [_entry(clip) for clip in sorted(clips.values(),
                                                    key=lambda c: (c.sign_language, c.key))]
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -188,6 +230,19 @@ class SignLibrary:
             file.write("\n")
         os.chmod(temporary, 0o644)
         os.replace(temporary, self.folder / MANIFEST)
+
+
+def _entry(clip):
+    """A clip as its manifest entry; an unknown text hash is left out rather than written empty."""
+    entry = asdict(clip)
+    if not entry["text_sha256"]:
+        del entry["text_sha256"]
+    return entry
+
+
+def text_digest(text):
+    """The SHA-256 (hex) of a clip's signed wording, as the manifest keeps it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def probe(path, max_seconds=None, max_bytes=None):

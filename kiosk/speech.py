@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_LENGTH = 1000          # characters; prompts are a few sentences at most
 SYNTHESIS_TIMEOUT = 30          # seconds a request waits for the worker
 ATTEMPTS = 3                    # espeak-ng now and then returns an empty utterance: try again
+WARM_BATCH = 20                 # warm-up jobs handed to a worker process at a time
 # Audio of a resident's own answers is written only to memory-backed storage when there is one.
 PRIVATE_TEMP = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
@@ -272,26 +273,48 @@ class Speech:
         return made
 
 
-def warm_in_processes(settings, jobs, processes=None):
+def warm_in_processes(settings, jobs, processes=None, progress=None):
     """Warm the cache with one engine per core, each in its own process.
 
     pyttsx3 allows one synthesis at a time per process, so a second core only helps
     from a second process; the cache's atomic writes make the shared folder safe.
-    Returns how many prompts were made.
+    `progress(count)`, if given, is called in this process as each batch of `count` jobs
+    is done. Returns how many prompts were made.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     processes = processes or os.cpu_count() or 1
     jobs = list(jobs)
-    shares = [jobs[index::processes] for index in range(processes)]
+    # Small batches handed out as workers free up: the load stays even, and the caller
+    # hears of progress every second or so instead of once at the end.
+    batches = [jobs[start:start + WARM_BATCH] for start in range(0, len(jobs), WARM_BATCH)]
     context = multiprocessing.get_context("spawn")  # a fresh espeak-ng in each process
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        return sum(pool.map(_warm_share, [settings] * processes, shares))
+    made = 0
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                             initializer=_start_warm_worker, initargs=(settings,)) as pool:
+        done = {pool.submit(_warm_batch, batch): len(batch) for batch in batches}
+        try:
+            for future in as_completed(done):
+                made += future.result()
+                if progress:
+                    progress(done[future])
+        except BaseException:  # Ctrl+C or a failed batch: drop the batches not started
+            pool.shutdown(cancel_futures=True)
+            raise
+    return made
 
 
-def _warm_share(settings, jobs):
-    return Speech(settings).warm(jobs)
+_warm_speech = None    # the worker process's own Speech, made once by its initializer
+
+
+def _start_warm_worker(settings):
+    global _warm_speech
+    _warm_speech = Speech(settings)
+
+
+def _warm_batch(jobs):
+    return _warm_speech.warm(jobs)
 
 
 def wav_duration(audio):

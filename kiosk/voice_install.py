@@ -5,7 +5,12 @@ paths, no "..", no links; an optional SHA-256 must match. The model is then load
 tried in a separate process (kiosk.voice.check_model): a broken model, or one for another
 language, is refused. The model lands in MODELS_DIR/LANG, replacing the one there only
 once the new one is complete and works.
+
+Each long step (download, checksum, unpack or copy, load check) is reported through
+`progress(label, total)`: a context manager yielding `advance(bytes)`, with `total` the
+step's size in bytes or None when unknown. The CLI turns it into progress bars.
 """
+import contextlib
 import hashlib
 import os
 import shutil
@@ -18,40 +23,53 @@ from .errors import KioskError
 from .voice import VoiceFailed, check_model
 
 
+BLOCK = 1 << 20   # bytes read at a time while downloading or checking
+
+
 class InstallError(KioskError):
     """The model could not be installed; the message says why."""
 
 
-def install_model(source, language, models_dir, sha256=None, check=check_model):
+@contextlib.contextmanager
+def quietly(label, total=None):
+    """The progress of a step nobody watches."""
+    yield lambda count: None
+
+
+def install_model(source, language, models_dir, sha256=None, check=check_model,
+                  progress=quietly):
     """Install the model at `source` (zip file, folder or http(s) URL) for `language`;
-    `check(path, language)` raises VoiceFailed for a model that must not replace the old."""
+    `check(path, language)` raises VoiceFailed for a model that must not replace the old.
+    `progress` reports each long step (see the module's docstring)."""
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".installing-") as work:
         work = Path(work)
         if str(source).startswith(("http://", "https://")):
             archive = work / "download.zip"
-            _download(source, archive)
+            _download(source, archive, progress)
             source_path = archive
         else:
             source_path = Path(source)
             if not source_path.exists():
                 raise InstallError(f"{source}: no such file or folder")
         if sha256:
-            _check_sha256(source_path, sha256)
+            _check_sha256(source_path, sha256, progress)
         unpacked = work / "unpacked"
         if source_path.is_dir():
             _refuse_links(source_path)
             # Links copied as links, never followed, and looked for again: one made on
             # the stick after the first look is refused all the same.
-            shutil.copytree(source_path, unpacked, symlinks=True)
+            _copy_folder(source_path, unpacked, progress)
             _refuse_links(unpacked, shown_as=source_path)
         else:
-            _unzip(source_path, unpacked)
+            _unzip(source_path, unpacked, progress)
         model = _model_root(unpacked)
         target = models_dir / language
         try:
-            check(model, language)
+            with progress(f"Checking that it loads and knows the {language} command words",
+                          None):
+                check(model, language)
         except VoiceFailed as error:
             kept = f"; the {language} model already installed is kept" if target.exists() else ""
             raise InstallError(f"{source}: {error}{kept}") from None
@@ -63,21 +81,28 @@ def install_model(source, language, models_dir, sha256=None, check=check_model):
     return target
 
 
-def _download(url, path):
+def _download(url, path, progress):
     try:
         with urllib.request.urlopen(url, timeout=60) as response, path.open("wb") as file:
-            shutil.copyfileobj(response, file)
+            size = response.headers.get("Content-Length", "")
+            total = int(size) if size.isdigit() else None   # unknown: the label, then a count
+            with progress(f"Downloading {PurePosixPath(url).name}", total) as advance:
+                for block in iter(lambda: response.read(BLOCK), b""):
+                    file.write(block)
+                    advance(len(block))
     except OSError as error:
         raise InstallError(f"{url}: could not download: {error}") from None
 
 
-def _check_sha256(path, expected):
+def _check_sha256(path, expected, progress):
     if path.is_dir():
         raise InstallError("a SHA-256 can only be checked for a zip file")
     digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
+    with path.open("rb") as file, progress(f"Checking the SHA-256 of {path.name}",
+                                           path.stat().st_size) as advance:
+        for block in iter(lambda: file.read(BLOCK), b""):
             digest.update(block)
+            advance(len(block))
     if digest.hexdigest() != expected.lower():
         raise InstallError(f"{path.name}: SHA-256 is {digest.hexdigest()}, expected {expected}")
 
@@ -91,7 +116,17 @@ def _refuse_links(folder, shown_as=None):
                 raise InstallError(f"{shown_as or folder}: links are not allowed: {link}")
 
 
-def _unzip(path, target):
+def _copy_folder(source, target, progress):
+    """Copy a model folder, links as links (never followed), counting the bytes."""
+    files = [path for path in source.rglob("*") if not path.is_symlink() and path.is_file()]
+    with progress(f"Copying {source.name}", sum(path.stat().st_size for path in files)) as advance:
+        def copy_counted(from_path, to_path):
+            shutil.copy2(from_path, to_path, follow_symlinks=False)
+            advance(os.lstat(from_path).st_size)
+        shutil.copytree(source, target, symlinks=True, copy_function=copy_counted)
+
+
+def _unzip(path, target, progress):
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -103,7 +138,12 @@ def _unzip(path, target):
                 raise InstallError(f"{path.name}: unsafe path in archive: {member.filename}")
             if (member.external_attr >> 16) & 0o170000 == 0o120000:
                 raise InstallError(f"{path.name}: links are not allowed: {member.filename}")
-        archive.extractall(target)
+        members = archive.infolist()
+        with progress(f"Unpacking {path.name}", sum(member.file_size for member in members)) \
+                as advance:
+            for member in members:
+                archive.extract(member, target)
+                advance(member.file_size)
 
 
 def _model_root(folder):

@@ -61,7 +61,9 @@ def staff_only(*roles):
             if account is None:
                 if session.get("staff"):
                     session.wipe()      # the account was removed: its session ends now
-                return redirect(url_for("staff.sign_in", next=request.path))
+                # The whole address, so a studio view's or inbox's filters survive sign-in.
+                return redirect(url_for("staff.sign_in",
+                                        next=request.full_path.rstrip("?")))
             if roles and not set(roles) & set(account["roles"]):
                 abort(403)
             return view(*args, **kwargs)

@@ -5,8 +5,9 @@
 
 For every screen prompt (or the KEYs given) and every screen language, ffmpeg renders a
 card with the prompt's text and the words that it is a sample for an interpreter to record,
-and the clip goes into the library marked "sample", so sign mode works out of the box and
-nobody takes a card for real signing. A recorded clip is never overwritten.
+and the clip goes into the library marked "sample" with the hash of the text it shows, so
+sign mode works out of the box, nobody takes a card for real signing, and a card whose text
+has since changed shows as outdated. A recorded clip is never overwritten.
 """
 import subprocess
 import sys
@@ -57,11 +58,14 @@ def main(keys):
             existing = library.clip(key, sign_language)
             if existing and existing.status == "recorded":
                 continue
+            # The sign wording: a card never asks a deaf resident to listen.
+            text = prompts.text(key, language, "sign")
             with tempfile.TemporaryDirectory() as folder:
                 video = Path(folder) / f"{key}.webm"
-                # The sign wording: a card never asks a deaf resident to listen.
-                card(prompts.text(key, language, "sign"), note, sign_language, language, video)
-                library.save(key, sign_language, video, signer="sample card", status="sample")
+                card(text, note, sign_language, language, video)
+                # With the hash of its text, so a card whose wording changes shows as outdated.
+                library.save(key, sign_language, video, signer="sample card", status="sample",
+                             text=text)
             print(f"{sign_language} {key}")
 
 

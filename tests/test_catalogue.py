@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from kiosk.catalogue import check_catalogue, load_catalogue
+from kiosk.catalogue import ICONS, check_catalogue, load_catalogue
 from kiosk.errors import CatalogueError
 from kiosk.settings import DEFAULT_CONFIG, load_settings
 
@@ -215,3 +215,27 @@ def test_a_bad_document_condition_is_named(edit, message):
     with pytest.raises(CatalogueError) as raised:
         check_catalogue(broken(edit), "catalogue.toml")
     assert message in str(raised.value)
+
+
+# Package icons: a name from a short list, never a path or markup; the README lists them.
+
+ROOT = DEFAULT_CONFIG.parent
+
+
+@pytest.mark.parametrize("icon", ["rocket", "../../etc/passwd", "/etc/passwd", "shop.svg",
+                                  "<script>alert(1)</script>", "SHOP", "", "x" * 5000])
+def test_an_unknown_icon_is_refused_naming_every_allowed_icon(icon):
+    with pytest.raises(CatalogueError) as raised:
+        check_catalogue(broken(lambda d: d["packages"]["retire"].update(icon=icon)),
+                        "catalogue.toml")
+    message = str(raised.value)
+    assert f'package "retire": field "icon" must be one of the package icons: {", ".join(ICONS)}' \
+        in message
+    assert repr(icon[:40]) in message and len(message) < 300
+
+
+def test_every_package_icon_has_its_picture_and_is_listed_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for icon in ICONS:
+        assert (ROOT / "static" / "icons" / f"{icon}.svg").is_file(), icon
+        assert f"| `{icon}` |" in readme, icon

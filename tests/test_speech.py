@@ -11,7 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from kiosk.settings import load_settings
-from kiosk.speech import Engine, Speech, SpeechCache, wav_duration
+from kiosk.speech import (WARM_BATCH, Engine, Speech, SpeechCache, warm_in_processes,
+                          wav_duration)
 from support import csrf_token, make_app
 
 SENTENCES = {"zh": "欢迎使用一站式服务", "en": "Welcome to the one-stop service",
@@ -344,3 +345,13 @@ def test_the_eligibility_questions_are_read_on_arrival(speaking_app):
     arrival = page.document.find(".//main").get("data-speech-arrival").split()
     assert [url.split("/")[-1].split(".wav")[0] for url in arrival] == [
         "screen.eligibility", "question.local_hukou"]
+
+
+def test_warming_in_processes_reports_progress_batch_by_batch(tmp_path):
+    settings = speech_settings(tmp_path)
+    jobs = [(f"Counter {number}", "en", False) for number in range(WARM_BATCH * 2 + 3)]
+    reported = []
+    made = warm_in_processes(settings, jobs, processes=2, progress=reported.append)
+    assert made == len(jobs)
+    assert sorted(reported) == [3, WARM_BATCH, WARM_BATCH]   # every job, once, as batches end
+    assert warm_in_processes(settings, jobs, processes=2) == 0    # all cached now

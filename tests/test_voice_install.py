@@ -1,5 +1,7 @@
 """Installing voice models: from a zip, a folder or a URL; unsafe archives and folders,
 broken models and models for another language refused."""
+import contextlib
+import functools
 import hashlib
 import http.server
 import os
@@ -90,12 +92,15 @@ def test_a_model_is_installed_from_a_url(tmp_path):
         *args, directory=str(tmp_path / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    recorded = RecordedProgress()
     try:
         install(f"http://127.0.0.1:{server.server_port}/model.zip", "en",
-                      tmp_path / "models")
+                tmp_path / "models", progress=recorded)
     finally:
         server.shutdown()
     assert (tmp_path / "models" / "en" / "am").is_dir()
+    size = (tmp_path / "site" / "model.zip").stat().st_size
+    assert recorded.steps[0] == {"label": "Downloading model.zip", "total": size, "done": size}
 
 
 def test_voice_list_and_install_commands(tmp_path):
@@ -219,3 +224,100 @@ def test_the_status_page_says_a_model_failed_to_load_and_why_to_staff_only(tmp_p
     text = signed_in_client(app).get("/status").get_data(as_text=True)
     assert "Failed to load" in text and "it does not load: Expected token" in text
     assert "<script>alert" not in text and "&lt;script&gt;alert" in text
+
+
+# Progress: each long step says what it does, how big it is, and when it is done.
+
+class RecordedProgress:
+    """A progress reporter that keeps each step's label, total and what was advanced."""
+
+    def __init__(self):
+        self.steps = []
+
+    @contextlib.contextmanager
+    def __call__(self, label, total=None):
+        step = {"label": label, "total": total, "done": 0}
+        self.steps.append(step)
+
+        def advance(count):
+            step["done"] += count
+        yield advance
+
+
+def big_model_folder(root):
+    """A stand-in model of about 0.3 MB, so the byte counts show."""
+    folder = model_folder(root)
+    (folder / "graph" / "HCLr.fst").write_bytes(os.urandom(300_000))
+    return folder
+
+
+def test_each_install_step_reports_every_byte(tmp_path):
+    folder = big_model_folder(tmp_path / "stick")
+    archive = zipped(folder, tmp_path / "model.zip")
+    recorded = RecordedProgress()
+    install(archive, "zh", tmp_path / "models", progress=recorded,
+            sha256=hashlib.sha256(archive.read_bytes()).hexdigest())
+    model_bytes = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    assert recorded.steps == [
+        {"label": "Checking the SHA-256 of model.zip", "total": archive.stat().st_size,
+         "done": archive.stat().st_size},
+        {"label": "Unpacking model.zip", "total": model_bytes, "done": model_bytes},
+        {"label": "Checking that it loads and knows the zh command words", "total": None,
+         "done": 0}]
+    recorded.steps.clear()
+    install(folder, "en", tmp_path / "models", progress=recorded)
+    assert recorded.steps[0] == {"label": "Copying vosk-model-small-test", "total": model_bytes,
+                                 "done": model_bytes}
+
+
+@pytest.fixture
+def stand_in_check(monkeypatch):
+    """The command with the load check of stand-in models (a real load takes seconds)."""
+    from kiosk import voice_install
+    monkeypatch.setattr(voice_install, "install_model",
+                        functools.partial(voice_install.install_model, check=any_model))
+
+
+def test_voice_install_shows_each_step_and_says_to_restart(tmp_path, stand_in_check):
+    archive = zipped(big_model_folder(tmp_path / "stick"), tmp_path / "model.zip")
+    good = hashlib.sha256(archive.read_bytes()).hexdigest()
+    runner = make_app(tmp_path).test_cli_runner()
+    result = runner.invoke(args=["voice", "install", str(archive), "--lang", "zh",
+                                 "--sha256", good])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:6] == [
+        "Checking the SHA-256 of model.zip", lines[1], "Unpacking model.zip", lines[3],
+        "Checking that it loads and knows the zh command words...", lines[5]]
+    assert re.fullmatch(r"  done: 0\.3 MB in \d+\.\d s", lines[1])
+    assert re.fullmatch(r"  done: 0\.3 MB in \d+\.\d s", lines[3])
+    assert re.fullmatch(r"  done: in \d+\.\d s", lines[5])
+    assert lines[6] == f"Installed the zh model in {tmp_path / 'voice-models' / 'zh'}."
+    assert lines[7].startswith("Restart the kiosk to load it: stop `make run` (Ctrl+C)")
+
+
+def test_voice_install_from_a_folder_shows_the_copy(tmp_path, stand_in_check):
+    folder = big_model_folder(tmp_path / "stick")
+    result = make_app(tmp_path).test_cli_runner().invoke(
+        args=["voice", "install", str(folder), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Copying vosk-model-small-test\n  done: 0.3 MB in " in result.output
+    assert "Restart the kiosk to load it" in result.output
+
+
+def test_a_failed_install_says_why_and_not_to_restart(tmp_path, stand_in_check):
+    archive = zipped(big_model_folder(tmp_path / "stick"), tmp_path / "model.zip")
+    result = make_app(tmp_path).test_cli_runner().invoke(
+        args=["voice", "install", str(archive), "--lang", "zh", "--sha256", "0" * 64])
+    assert result.exit_code == 1
+    assert "Checking the SHA-256 of model.zip" in result.output and "SHA-256 is" in result.output
+    assert "Unpacking" not in result.output and "Restart" not in result.output
+
+
+def test_voice_list_says_what_it_checks_and_how_to_install_a_missing_model(tmp_path):
+    result = make_app(tmp_path, **{"voice.ko_model": ""}).test_cli_runner().invoke(
+        args=["voice", "list"])
+    assert result.output.startswith("Checking that each model loads (a few seconds each)\n"
+                                    "  done: 3 languages in ")
+    assert result.output.rstrip().endswith("(README: Installing the Chinese and English models).")
+    assert "flask --app kiosk voice install FILE.zip --lang LANGUAGE" in result.output

@@ -164,7 +164,8 @@ def _sign_languages():
 
 
 def _known(sign_language, key):
-    return sign_language in _sign_languages() and key in set(services().prompts.keys())
+    """A sign language of this kiosk and a key it has a clip for (shared keys too)."""
+    return sign_language in _sign_languages() and key in services().signs.known_keys
 
 
 @bp.get("/studio")

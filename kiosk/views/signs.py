@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, jsonify, send_from_directory, url_for
 
 from ..i18n import current_language
+from ..prompts import name_key
 from ..settings import LANGUAGES
 from ..signs import VIDEO_TYPES, webvtt
 from ..web import services, state
@@ -17,16 +18,34 @@ def sign_language_of(language):
 
 
 def sign_clip(key, language):
-    """What the signer window shows for a prompt: the clip (if any), captions, the text."""
-    text = services().prompts.text(key, language, "sign") if language in LANGUAGES else None
+    """What the signer window shows for a prompt: the clip (if any), captions, the text.
+
+    A templated prompt without a clip of its own ("Name is too long") plays its template's
+    shared clip ("This answer is too long") with `name` shown beside it, and then (`then`)
+    the name's own clip where there is one: one signed template serves every field."""
+    prompts = services().prompts
+    text = prompts.text(key, language, "sign") if language in LANGUAGES else None
     if text is None:
         return None
     sign_language = sign_language_of(language)
-    clip = services().signs.clip(key, sign_language)
-    return {"key": key, "text": text, "sign_language": sign_language,
-            "status": clip.status if clip else "missing",
-            "video": url_for("signs.clip_file", file=clip.file, v=clip.version) if clip else None,
-            "captions": url_for("signs.captions", language=language, key=key)}
+    clip = services().signs.shown_clip(key, sign_language)
+    shared = clip is not None and clip.key != key
+    info = {"key": key, "text": prompts.text(clip.key, language, "sign") if shared else text,
+            "sign_language": sign_language, "status": clip.status if clip else "missing",
+            "video": _video(clip), "name": prompts.name(key, language) if shared else None,
+            "captions": url_for("signs.captions", language=language,
+                                key=clip.key if shared else key),
+            "then": None}
+    named = name_key(key) if shared else None
+    then = services().signs.clip(named, sign_language) if named else None
+    if then:
+        info["then"] = {"key": named, "video": _video(then), "status": then.status,
+                        "captions": url_for("signs.captions", language=language, key=named)}
+    return info
+
+
+def _video(clip):
+    return url_for("signs.clip_file", file=clip.file, v=clip.version) if clip else None
 
 
 @bp.get("/<language>/<key>.json")
@@ -43,6 +62,7 @@ def captions(language, key):
     text = services().prompts.text(key, language, "sign") if language in LANGUAGES else None
     if text is None:
         abort(404)
+    # A shared clip's captions are asked for by its own key, so this is the key's own clip.
     clip = services().signs.clip(key, sign_language_of(language))
     duration = clip.duration if clip else max(3.0, len(text) / CHARACTERS_A_SECOND[language])
     return Response(webvtt(text, duration), mimetype="text/vtt")

@@ -3,6 +3,7 @@ with one verdict at the top."""
 from flask import Blueprint, render_template, session
 
 from ..messages import N_
+from ..readiness import signs_to_record, unspoken_prompts
 from ..web import services
 
 bp = Blueprint("status", __name__)
@@ -10,6 +11,8 @@ bp = Blueprint("status", __name__)
 
 # Submissions waiting this long for the back office need someone to look.
 STALE_PENDING_SECONDS = 3600
+# Prompt keys named where speech or a sign clip is missing; the count says the rest.
+EXAMPLE_KEYS = 5
 
 
 @bp.get("/status")
@@ -19,6 +22,7 @@ def status():
     handoff = kiosk.outbox.status()
     sign_problems = kiosk.signs.problems
     attention = needs_attention(kiosk, handoff, sign_problems)
+    keys = kiosk.prompts.keys()
     return render_template(
         "screens/status.html", attention=attention, handoff=handoff,
         speech_ready=speech.available(),
@@ -27,7 +31,10 @@ def status():
         cache_megabytes=round(speech.cache.size / 1e6, 1),
         voice_models=kiosk.voice.status(),
         pending=handoff["pending"],
-        sign_coverage={sign_language: kiosk.signs.coverage(kiosk.prompts.keys(), sign_language)
+        unspoken=unspoken_prompts(speech, kiosk.prompts),
+        to_record=signs_to_record(kiosk.signs, kiosk.prompts, kiosk.settings.signs),
+        example_keys=EXAMPLE_KEYS,
+        sign_coverage={sign_language: kiosk.signs.coverage(keys, sign_language)
                        for sign_language in kiosk.settings.signs.sign_languages.values()},
         sign_problems=sign_problems,
         submissions=kiosk.store.db["submissions"].count,

@@ -4,11 +4,17 @@
 // kiosk-speech.js decides the taps and this window follows.
 (function () {
   "use strict";
-  var signer, video, card, caption, status, controls, track;
+  var signer, video, card, caption, status, controls, track, nameLine;
   var armed = null;
+  // A templated prompt plays its shared clip, then the name's own clip (`then`), if any.
+  var current = null, then = null;
 
   // Without a clip the card shows the text itself, large, so the message still arrives.
   function show(info) {
+    current = info;
+    then = info.then || null;
+    nameLine.textContent = info.name || "";
+    nameLine.hidden = !info.name;
     video.textTracks[0].mode = "hidden";
     track.src = info.captions;
     if (info.video) {
@@ -29,6 +35,16 @@
     }
     signer.dataset.key = info.key;
     signer.dataset.status = info.status;
+  }
+
+  function playThen() {
+    if (!then) { return; }
+    var next = then;
+    then = null;
+    video.textTracks[0].mode = "hidden";
+    track.src = next.captions;
+    video.src = next.video;
+    video.play().catch(function () {});
   }
 
   function load(key) {
@@ -78,6 +94,11 @@
     status = signer.querySelector("[data-signer-status]");
     controls = signer.querySelector("[data-signer-controls]");
     track = video.querySelector("track");
+    nameLine = signer.querySelector("[data-signer-name]");
+    // The screen's own clip is already playing; only its sequence is remembered.
+    current = signer.dataset.clip ? JSON.parse(signer.dataset.clip) : null;
+    then = current && current.then;
+    video.addEventListener("ended", playThen);
     controls.hidden = false;
     // Captions go under the video, cue by cue, rather than over the signing hands.
     video.textTracks[0].mode = "hidden";
@@ -93,6 +114,8 @@
         controls.querySelectorAll("[data-signer-speed]").forEach(function (other) {
           other.setAttribute("aria-pressed", String(other === button));
         });
+      } else if (button.dataset.signerAction === "replay" && current && current.then) {
+        show(current);       // the shared clip and the name's clip again, from the start
       } else if (button.dataset.signerAction === "replay") {
         video.currentTime = 0;
         video.play().catch(function () {});

@@ -102,6 +102,7 @@ def test_the_interpreter_records_a_clip_and_the_kiosk_plays_it(camera_browser, k
         page.get_by_role("button", name=resident.words("Sign in")).click()
     page.goto("/studio/CSL/screen.builder")
     page.get_by_role("button", name=resident.words("Record"), exact=True).click()
+    expect(page.locator("[data-recorder-indicator]")).to_be_visible(timeout=10_000)  # after 3-2-1
     page.wait_for_timeout(2500)
     page.get_by_role("button", name=resident.words("Stop recording"), exact=True).click()
     save = page.get_by_role("button", name=resident.words("Save"), exact=True)
