@@ -55,7 +55,7 @@ def test_the_signer_window_and_its_captions_use_the_signed_wording(client):
 
 def test_the_studio_teleprompter_shows_what_the_interpreter_signs(app):
     from support import csrf_token
-    app.extensions["kiosk"].staff.add("signer", "correct horse battery")
+    app.extensions["kiosk"].staff.add("signer", "correct horse battery", roles=["interpreter"])
     interpreter = app.test_client()
     interpreter.post("/staff/sign-in", data={"csrf_token": csrf_token(interpreter, "/staff/sign-in"),
                                              "name": "signer", "password": "correct horse battery"})

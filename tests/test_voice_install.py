@@ -203,7 +203,7 @@ def test_installing_a_broken_model_from_the_command_line_says_why(tmp_path):
 
 
 def signed_in_client(app):
-    app.extensions["kiosk"].staff.add("operator", "correct horse battery")
+    app.extensions["kiosk"].staff.add("operator", "correct horse battery", roles=["operator"])
     client = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"',
                       client.get("/staff/sign-in").get_data(as_text=True)).group(1)

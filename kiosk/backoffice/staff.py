@@ -87,7 +87,7 @@ class Staff:
             table.add_column("roles", str, not_null_default=EARLIER_ROLES)
         table.create_index(["name_key"], if_not_exists=True)
 
-    def add(self, name, password, roles=ROLES, reset=False):
+    def add(self, name, password, roles=("clerk",), reset=False):
         """Create an account with `roles`; an existing name is refused unless `reset`, which
         sets a new password (and the roles) for it."""
         name = unicodedata.normalize("NFC", name)

@@ -89,7 +89,8 @@ def test_a_tapped_package_without_a_clip_shows_the_caption_card(kiosk_page, kios
 def test_the_interpreter_records_a_clip_and_the_kiosk_plays_it(camera_browser, kiosk_server,
                                                                screenshots):
     app, base_url = kiosk_server
-    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery")
+    app.extensions["kiosk"].staff.add("interpreter", "correct horse battery",
+                                        roles=["interpreter"])
     context = camera_browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     context.grant_permissions(["camera"])
     page = context.new_page()

@@ -16,7 +16,8 @@ PASSWORD = "correct horse battery"
 
 
 def sign_in(page, app, name, then):
-    app.extensions["kiosk"].staff.add(name, PASSWORD)
+    app.extensions["kiosk"].staff.add(
+        name, PASSWORD, roles=["interpreter" if then.startswith("/studio") else "clerk"])
     page.goto(f"/staff/sign-in?next={then}")
     staff = Resident(page, app, "zh")
     page.locator("#name").fill(name)             # staff have a physical keyboard

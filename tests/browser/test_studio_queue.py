@@ -93,6 +93,30 @@ def test_the_interpreter_records_three_prompts_in_a_row(camera_browser, studio_s
     context.close()
 
 
+def test_a_clip_is_flagged_outdated_once_the_text_it_signs_changes(camera_browser,
+                                                                   studio_server, monkeypatch):
+    from kiosk.prompts import MODE_TEXTS
+    context, page, interpreter = open_studio(camera_browser, studio_server,
+                                             "/studio/CSL/screen.eligibility")
+    page.get_by_role("button", name=interpreter.words("Record"), exact=True).click()
+    expect(page.locator("[data-recorder-indicator]")).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name=interpreter.words("Stop recording"), exact=True).click()
+    with page.expect_navigation(timeout=20_000):
+        page.get_by_role("button", name=interpreter.words("Save"), exact=True).click()
+    page.goto("/studio?status=all&screen=eligibility")
+    row = page.locator('[data-key="screen.eligibility"]')
+    expect(row).to_contain_text(interpreter.words("Recorded"))
+
+    # The catalogue's wording of the eligibility screen changes (a new version of the kiosk).
+    monkeypatch.setitem(MODE_TEXTS["sign"], "screen.eligibility", "请回答几个问题。这段文字改过了。")
+    page.goto("/studio?status=outdated")
+    row = page.locator('[data-key="screen.eligibility"]')
+    expect(row).to_contain_text(interpreter.words("Outdated"))
+    assert not axe_violations(page)
+    context.close()
+
+
 def test_a_countdown_then_a_recording_indicator_with_the_text_in_view(camera_browser,
                                                                       studio_server):
     context, page, interpreter = open_studio(camera_browser, studio_server,
