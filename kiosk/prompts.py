@@ -44,7 +44,7 @@ SCREENS = {
                "The screen says what to do next for each service."),
     "start_over": N_("Start over? Everything you chose and typed will be wiped."),
     "timeout": N_("Are you still there? For your privacy the kiosk will start over soon. "
-                  "Tap Continue to keep going."),
+                  "Tap Continue to keep going, or I need more time."),
 }
 
 # Per-mode wording: what the signer window signs and captions for a key, where the spoken
@@ -99,7 +99,7 @@ CONTROLS = {
     "continue_rest": N_("Continue with the rest"), "change_answers": N_("Change my answers"),
     "yes_start_over": N_("Yes, start over"), "no_go_back": N_("No, go back"),
     "build_your_own": N_("Build your own"), "back_to_package": N_("Back to my package"),
-    "start_over_now": N_("Start over now"),
+    "start_over_now": N_("Start over now"), "more_time": N_("I need more time"),
 }
 
 # The errors each kind of field can show (see kiosk.flow.check_answer).

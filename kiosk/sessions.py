@@ -93,7 +93,7 @@ class SQLiteSessionInterface(SessionInterface):
                 response.delete_cookie(COOKIE_NAME, path="/")
             return
         lifetime = (self.staff_lifetime_seconds if session.get("staff")
-                    else self.resident_lifetime_seconds)
+                    else self.resident_lifetime_seconds * (2 if session.get("more_time") else 1))
         if session.session_id == old_id and session.as_loaded == _serialised(session):
             # Prompt audio, clips and keep-alives run beside page requests: writing back
             # what they loaded would undo a choice saved in between.

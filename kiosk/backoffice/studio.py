@@ -51,6 +51,7 @@ CONTROL_SCREENS = {
     "back_to_package": "eligibility_outcome", "send": "check", "change": "check",
     "read_back": "check", "finish": "done", "print": "done", "read_reference": "done",
     "yes_start_over": "start_over", "no_go_back": "start_over", "start_over_now": "timeout",
+    "more_time": "timeout",
 }
 NEEDS_WORK = {"missing", "sample", "outdated"}
 STATUS_FILTERS = {"needs_work": NEEDS_WORK, "missing": {"missing"}, "sample": {"sample"},

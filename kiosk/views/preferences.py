@@ -1,5 +1,5 @@
 """Language, accessibility modes, "Start over" and the idle timeout: available on every screen."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from .. import flow
 from ..settings import LANGUAGES
@@ -45,6 +45,17 @@ def still_here():
     is saved again by answering, so its idle time starts anew and it does not expire
     under them. kiosk.js calls this now and then while the screen is being used."""
     return "", 204
+
+
+@bp.post("/more-time")
+def more_time():
+    """"I need more time" in the idle dialog: this resident's idle time is doubled, once, for
+    the rest of their session (a slow reader or a slow hand is not hurried twice)."""
+    resident = state()
+    resident["more_time"] = True
+    resident.modified = True
+    # The page doubles its own idle time (a screen may have its own, as the receipt does).
+    return jsonify(factor=2)
 
 
 @bp.get("/start-over")

@@ -33,6 +33,28 @@
     if (heading && document.body.dataset.screen !== "home") { heading.focus(); }
   }
 
+  // A soft two-note chime (made here with Web Audio: no sound file to fetch), so the idle
+  // warning is heard by someone looking away as well as seen. The dialog notes whether it
+  // sounded (data-chime), for the tests and for anyone checking a kiosk's speakers.
+  var audio = null;
+  function chime(dialog) {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { dialog.dataset.chime = "unavailable"; return; }
+    audio = audio || new Context();
+    var start = audio.currentTime + 0.05;
+    [880, 660].forEach(function (frequency, index) {
+      var tone = audio.createOscillator(), volume = audio.createGain();
+      tone.frequency.value = frequency;
+      volume.gain.setValueAtTime(0.0001, start + index * 0.35);
+      volume.gain.exponentialRampToValueAtTime(0.3, start + index * 0.35 + 0.03);
+      volume.gain.exponentialRampToValueAtTime(0.0001, start + index * 0.35 + 0.3);
+      tone.connect(volume).connect(audio.destination);
+      tone.start(start + index * 0.35);
+      tone.stop(start + index * 0.35 + 0.32);
+    });
+    dialog.dataset.chime = audio.state === "running" ? "played" : audio.state;
+  }
+
   // "Are you still there?": after data-idle-seconds without a touch or key, the dialog
   // gives data-warning-seconds (at least 20 s) to continue; then its form is sent: Start
   // over for a resident (the session is wiped), Sign out on a clerk's or interpreter's
@@ -65,6 +87,7 @@
       left = warningSeconds;
       countdown.textContent = String(left);
       dialog.showModal();
+      chime(dialog);
       dialog.querySelector("[data-continue]").focus();
       document.dispatchEvent(new CustomEvent("kiosk:timeout-warning"));
       tickHandle = setInterval(function () {
@@ -85,6 +108,20 @@
       if (Date.now() - lastPing > pingEveryMs) { stillHere(); }
     }
     dialog.querySelector("[data-continue]").addEventListener("click", keepGoing);
+    var moreTime = dialog.querySelector("[data-more-time]");
+    if (moreTime) {
+      moreTime.addEventListener("click", function () {
+        // Doubled here at once, and on the server for the pages still to come.
+        idleMs *= 2;
+        moreTime.hidden = true;
+        var token = document.querySelector('meta[name="csrf-token"]');
+        fetch(document.body.dataset.moreTimeUrl, {
+          method: "POST", credentials: "same-origin",
+          headers: { "X-CSRFToken": token ? token.content : "", Accept: "application/json" }
+        }).catch(function () { /* offline for a moment: this page still has the time */ });
+        keepGoing();
+      });
+    }
     // Keep Tab inside the dialog: from its last control back to its first, and back again.
     dialog.addEventListener("keydown", function (event) {
       if (event.key !== "Tab") { return; }

@@ -105,3 +105,34 @@ def test_in_sign_mode_the_dialog_signs_its_question(clocked_page):
     assert "screen.timeout" in clip.get_attribute("src")
     page.wait_for_function("() => !document.querySelector('[data-timeout-clip]').paused",
                            timeout=10_000)
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "ko"])
+def test_the_warning_chimes_and_i_need_more_time_doubles_the_idle_time(clocked_page, language):
+    from layout import axe_violations
+    app, page = clocked_page
+    settings = app.extensions["kiosk"].settings
+    resident = start_a_package(app, page, language)
+    resident = Resident(page, app, language)
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    dialog = page.get_by_role("alertdialog", name=resident.words("Are you still there?"))
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_attribute("data-chime", "played")      # heard as well as seen
+    assert not axe_violations(page)
+
+    dialog.get_by_role("button", name=resident.words("I need more time")).tap()
+    expect(dialog).to_be_hidden()
+    page.clock.run_for(settings.idle_timeout_seconds * 1000 + 500)
+    expect(dialog).to_be_hidden()                                  # the usual time has passed
+    page.clock.run_for(settings.idle_timeout_seconds * 1000)
+    expect(dialog).to_be_visible()                                 # twice the time
+    expect(dialog.get_by_role("button", name=resident.words("I need more time"))).to_be_hidden()
+    dialog.get_by_role("button", name=resident.words("Continue")).tap()
+
+    page.reload()                                                  # the next pages keep it
+    assert page.locator("body").get_attribute("data-idle-seconds") == \
+        str(2 * settings.idle_timeout_seconds)
+    store = app.extensions["kiosk"].store
+    lifetime = next(store.db.query("select max(expires - updated) as seconds from sessions"))
+    resident_lifetime = settings.idle_timeout_seconds + settings.warning_seconds + 30
+    assert lifetime["seconds"] >= 2 * resident_lifetime - 1
