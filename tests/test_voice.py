@@ -41,6 +41,17 @@ def test_global_commands_come_from_the_translations(language, said, command):
     assert match and match.intent == Intent(command=command)
 
 
+@pytest.mark.parametrize("language, said", [
+    ("zh", "我需要更多时间"), ("en", "I need more time"), ("ko", "시간을 더 주세요")])
+def test_the_idle_warning_can_be_asked_for_more_time(language, said):
+    """While "Are you still there?" is open, its three buttons are what can be said
+    (kiosk-voice.js). espeak-ng's Korean for this phrase is not decoded reliably, so the
+    audio path is tested with "네" below, and this phrase by its text."""
+    dialog = ["control.continue", "control.more_time", "control.start_over_now"]
+    match = screen_grammar(dialog, language, CATALOGUE).match(" ".join(tokens(said, language)))
+    assert match.exact and match.intent == Intent(key="control.more_time")
+
+
 def test_chinese_phrases_are_split_into_characters_for_the_recogniser():
     grammar = screen_grammar(["package.retire"], "zh", CATALOGUE)
     assert "我 要 退 休" in grammar.phrases()

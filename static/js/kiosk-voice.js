@@ -27,11 +27,15 @@
     }
   }
 
+  // While a modal dialog is open ("Are you still there?") only its buttons can be said:
+  // the page behind it is inert.
+  function scope() { return document.querySelector("dialog[open]") || document; }
+
   // The prompt keys of the screen's controls: those in view first, so what is suggested
   // is what the resident can see.
   function screenKeys() {
     var inView = [], below = [];
-    document.querySelectorAll("[data-say-key]").forEach(function (el) {
+    scope().querySelectorAll("[data-say-key]").forEach(function (el) {
       if (!el.matches("a[href], button, input") || el.disabled) { return; }
       var box = el.getBoundingClientRect();
       (box.bottom > 0 && box.top < innerHeight ? inView : below).push(el.dataset.sayKey);
@@ -245,8 +249,8 @@
     }
     var keys = intent.key ? [intent.key] : (COMMAND_TARGETS[intent.command] || []);
     for (var i = 0; i < keys.length; i++) {
-      var target = document.querySelector('[data-say-key="' + keys[i] + '"]');
-      if (target && target.matches("a[href], button, input")) { target.click(); return; }
+      var target = scope().querySelector('[data-say-key="' + keys[i] + '"]');
+      if (target && target.matches("a[href], button, input") && !target.hidden) { target.click(); return; }
     }
     if (intent.command === "back") { history.back(); }
   }
@@ -295,6 +299,15 @@
       button.addEventListener("click", function () {
         startListening("digits", document.getElementById(button.dataset.sayDigits));
       });
+    });
+    // The idle warning is modal: the microphone goes into the dialog while it is open, so
+    // "Continue" or "I need more time" can be said, and back to its place afterwards.
+    var home = panel.parentNode, next = panel.nextSibling;
+    document.addEventListener("kiosk:timeout-warning", function () {
+      var dialog = document.querySelector("dialog[open]");
+      if (!dialog) { return; }
+      dialog.appendChild(panel);
+      dialog.addEventListener("close", function () { home.insertBefore(panel, next); }, { once: true });
     });
     // Keep the focused number field focused when the microphone is tapped.
     mic.addEventListener("pointerdown", function (event) { if (digitField()) { event.preventDefault(); } });
