@@ -15,8 +15,9 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Before a release: the same suite with every package × language × orientation × text size
-# walked by touch (96 journeys instead of 12; about 40 minutes more), and every language
-# in the receipt, hint and portrait-signer tests.
+# walked by touch (96 journeys instead of 12; about 40 minutes more), every language in
+# every mode on the accessibility walk, and every language in the receipt, hint and
+# portrait-signer tests.
 test-release: setup
 	scripts/install-system-packages.sh test
 	KIOSK_RELEASE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
