@@ -36,10 +36,11 @@ def notice(page):
 
 
 def test_plugging_headphones_in_turns_read_aloud_on_and_says_so_first(client):
+    change(client, lang="en")
     plug_in(client)
     home = client.get("/")
     assert home.document.get("data-speech-volume") == "0.8"
-    assert "/speech/zh/normal/mode.headphones_on.wav" in arrival(home)[0]
+    assert "/speech/en/normal/mode.headphones_on.wav" in arrival(home)[0]
     assert "screen.home" in arrival(home)[1]
     assert notice(home) == "Headphones plugged in: read aloud is on. It plays only in the headphones."
     switch = home.document.find(".//*[@id='headphones-switch']")
@@ -52,6 +53,7 @@ def test_plugging_headphones_in_turns_read_aloud_on_and_says_so_first(client):
 
 
 def test_pulling_them_out_turns_read_aloud_off_with_a_notice_and_nothing_spoken(client):
+    change(client, lang="en")
     plug_in(client)
     client.get("/")
     change(client, headphones="unplugged", headphone_outputs=json.dumps([SPEAKER]))
@@ -151,3 +153,20 @@ def test_the_headphone_notices_are_prompts_in_every_language_and_never_ask_to_li
     for way in ("speech", "explore", "sign"):
         assert prompts.text("mode.headphones_on", "en", way).startswith("Headphones plugged in")
     assert prompts.text("mode.slow_speech_off", "en") == "Slower speech is off."
+
+
+def test_the_receipt_keeps_the_listeners_volume_and_headphones_and_finish_wipes_them(client):
+    from test_resident_screens import SHOP_ANSWERS
+    from support import answer_whole_form
+    plug_in(client)
+    change(client, volume="down")
+    client.post("/packages", data={"csrf_token": csrf_token(client), "package": "open_shop"})
+    answer_whole_form(client, SHOP_ANSWERS)
+    client.post("/submit", data={"csrf_token": csrf_token(client, "/check")})
+    done = client.get("/done")
+    assert done.document.get("data-speech-volume") == "0.7"
+    assert done.document.find(".//*[@id='headphones-switch']").get("data-headphones") == "in"
+    client.post("/start-over", data={"csrf_token": csrf_token(client, "/done")})   # Finish
+    home = client.get("/")
+    assert home.document.get("data-speech-volume") is None
+    assert home.document.find(".//*[@id='headphones-switch']").get("data-headphones") == "out"
