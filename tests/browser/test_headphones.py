@@ -148,7 +148,8 @@ def test_headphones_in_turn_read_aloud_on_and_out_turn_it_off_at_once(fake_outpu
         screenshots(page, language, "headphones-unplugged")
 
 
-def test_what_was_typed_survives_the_switch_and_slower_speech_is_a_tap(fake_outputs_page):
+def test_what_was_typed_survives_the_switch_and_slower_speech_is_a_tap(fake_outputs_page,
+                                                                      screenshots):
     app, page = fake_outputs_page
     visit = Visit(page, app, "ko")
     visit.start("default")
@@ -165,6 +166,8 @@ def test_what_was_typed_survives_the_switch_and_slower_speech_is_a_tap(fake_outp
     set_outputs(page, SPEAKER + [HEADPHONES["ko"]])
     expect(page.locator(f"#{field.key}")).to_have_value("김민")
     expect_speaking(page, "/speech/ko/normal/mode.headphones_on.wav")
+    assert not axe_violations(page)
+    screenshots(page, "ko", "headphones-form")
     slower = page.locator(".speech-bar").get_by_role(
         "button", name=visit.words("Slower speech"), exact=True)
     with page.expect_navigation():
