@@ -102,6 +102,14 @@
       field.name = "headphone_outputs";
       field.value = JSON.stringify(outputs);
       target.appendChild(field);
+      if (change === "unplugged") {
+        // The notice is all the resident gets now: the screen comes back at its top, where
+        // it is, not at the field they were on (kiosk.js keepPlace adds #at-FIELD).
+        target.addEventListener("submit", function () {
+          var next = target.querySelector('input[name="next"]');
+          if (next) { next.value = next.value.split("#")[0]; }
+        });
+      }
       target.requestSubmit(button);
     }
 
