@@ -11,8 +11,16 @@ from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_num
 STEPS = ("menu", "builder", "eligibility", "form", "check")
 ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
 # Choices within a mode: kept with the modes, not reported as modes used.
-MODE_OPTIONS = ("explore",)
+MODE_OPTIONS = ("explore", "slow_speech")
 DATE_PARTS = ("year", "month", "day")
+
+
+def mode_on(modes, mode):
+    """Whether `mode` is on in the session's `modes`. Slower speech follows large text until
+    the resident chooses a rate of their own (Slower speech on or off)."""
+    if mode == "slow_speech" and modes.get(mode) is None:
+        return bool(modes.get("large_text"))
+    return bool(modes.get(mode))
 
 
 # Choosing and shaping a package (the LEGO part).

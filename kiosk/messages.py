@@ -51,6 +51,16 @@ MODE_LABELS = {
     "sign": N_("Sign language"),
     # Not a mode of its own: how read aloud is used (a first tap speaks, a second chooses).
     "explore": N_("Hear before choosing"),
+    # How fast read aloud speaks: kiosk.ini's slow rate, chosen by the resident.
+    "slow_speech": N_("Slower speech"),
+}
+
+# What the kiosk shows (and, with headphones in, says) when headphones are plugged in or
+# pulled out: prompt keys mode.headphones_on and mode.headphones_off.
+HEADPHONE_NOTICES = {
+    "on": N_("Headphones plugged in: read aloud is on. It plays only in the headphones."),
+    "off": N_("Headphones unplugged: read aloud is off, so nothing is spoken out loud. "
+              "To use it without headphones, tap Read aloud."),
 }
 
 # Back-office statuses of an application (and the audit log's first entry).

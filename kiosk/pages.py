@@ -11,10 +11,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .errors import BadRequest, StepNotReady
-from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts
+from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
 from .i18n import current_language, local
 from .times import local_text
-from .messages import ERROR_PAGES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
+from .messages import ERROR_PAGES, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
 from .validators import EARLIEST_YEAR, ID_TYPES, mask
 from .web import go_to_step, services, state
 
@@ -71,11 +71,14 @@ def shared_device_headers(response):
 
 
 def page_context():
-    modes = {mode: bool(state().get("modes", {}).get(mode))
+    modes = {mode: mode_on(state().get("modes", {}), mode)
              for mode in ACCESSIBILITY_MODES + MODE_OPTIONS}
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
             # What a language switch or toggle just changed: said once, on the next screen.
             "changed": state().pop("changed", []),
+            # Headphones plugged in or out (kiosk/headphones.py): shown once, on the next screen.
+            "headphones_notice": state().pop("headphones_notice", None),
+            "headphones_plugged": state().get("headphones"), "HEADPHONE_NOTICES": HEADPHONE_NOTICES,
             "catalogue": services().catalogue, "format_fee": format_fee,
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,

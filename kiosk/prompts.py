@@ -14,7 +14,8 @@ No Flask here.
 import re
 
 from .languages import finish
-from .messages import ERROR_PAGES, FIELD_ERRORS, ID_TYPE_LABELS, MODE_LABELS, N_, translator
+from .messages import ERROR_PAGES, FIELD_ERRORS, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, \
+    N_, translator
 from .settings import LANGUAGES
 from .validators import ID_TYPES
 
@@ -221,6 +222,7 @@ class Prompts:
         keys += [f"control.{name}" for name in CONTROLS]
         keys += [f"language.{code}" for code in LANGUAGES]
         keys += [f"mode.{mode}_{state}" for mode in MODE_LABELS for state in ("on", "off")]
+        keys += [f"mode.headphones_{state}" for state in HEADPHONE_NOTICES]
         keys += [f"page.{name}" for name in ERROR_PAGES]
         keys += [f"package.{key}" for key in catalogue.packages]
         keys += [f"chosen.{key}" for key in catalogue.packages]
@@ -286,6 +288,9 @@ class Prompts:
 
     def _mode(self, name, words, language, tap_again):
         mode, _, state = name.rpartition("_")
+        if mode == "headphones":
+            # Not a button: what plugging headphones in or out just did.
+            return words.gettext(HEADPHONE_NOTICES[state])
         label = words.gettext(MODE_LABELS[mode])
         if tap_again:
             message = {"on": N_("%(mode)s is on. Tap again to turn it off."),

@@ -165,10 +165,12 @@ def submit():
     record = flow.submission_record(resident, catalogue)
     reference = store.create_submission(settings.kiosk_id, record)
     services().wake_outbox.set()  # hand it off now rather than at the next pass
-    language, modes = resident.get("lang"), resident.get("modes", {})
+    # Only what the confirmation screen needs survives: no answers, no names. A listener
+    # keeps their volume and headphones to hear the reference; Finish wipes those too.
+    kept = {key: resident[key] for key in ("lang", "modes", "volume", "headphones")
+            if key in resident}
     resident.wipe()
-    # Only what the confirmation screen needs survives: no answers, no names.
-    resident.update(completed=reference, lang=language, modes=modes)
+    resident.update(completed=reference, **kept)
     return redirect(url_for("journey.done"))
 
 

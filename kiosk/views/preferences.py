@@ -1,7 +1,7 @@
 """Language, accessibility modes, "Start over" and the idle timeout: available on every screen."""
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
-from .. import flow
+from .. import flow, headphones
 from ..settings import LANGUAGES
 from ..web import local_path, services, state
 
@@ -29,12 +29,15 @@ def change():
     mode = request.form.get("toggle")
     if mode in flow.ACCESSIBILITY_MODES + flow.MODE_OPTIONS:
         modes = dict(resident.get("modes", {}))
-        modes[mode] = not modes.get(mode)
+        modes[mode] = not flow.mode_on(modes, mode)
         resident["modes"] = modes
         if modes[mode] and mode in flow.ACCESSIBILITY_MODES:
             resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
         # Read aloud says what the tap changed on the next screen, before its guidance.
         resident["changed"] = [f"mode.{mode}_{'on' if modes[mode] else 'off'}"]
+    if request.form.get("headphones") in headphones.CHANGES:
+        headphones.switch(resident, request.form["headphones"],
+                          request.form.get("headphone_outputs", ""))
     resident.modified = True
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
 

@@ -58,7 +58,7 @@ def readback():
     text = _readback_text(resident, request.form.get("subject", ""), language)
     if text is None:
         return json_error(400, "nothing to read back for that subject")
-    slow = bool(resident.get("modes", {}).get("large_text"))
+    slow = flow.mode_on(resident.get("modes", {}), "slow_speech")
     try:
         audio = services().speech.private_audio(text, language, slow)
     except SpeechUnavailable:
@@ -79,7 +79,7 @@ def echo():
         return json_error(400, f"text must be 1 to {MAX_ECHO} characters")
     if request.form.get("spell") == "yes":
         text = spelled(text)
-    slow = bool(state().get("modes", {}).get("large_text"))
+    slow = flow.mode_on(state().get("modes", {}), "slow_speech")
     try:
         audio = services().speech.private_audio(text, current_language(), slow)
     except SpeechUnavailable:
@@ -130,7 +130,7 @@ def speech_context():
     voice_on = bool(modes.get("voice")) and services().voice.available(language)
     sign_on = bool(modes.get("sign"))
     sign_language = services().settings.signs.sign_languages[language]
-    speed = "slow" if resident.get("modes", {}).get("large_text") else "normal"
+    speed = "slow" if flow.mode_on(modes, "slow_speech") else "normal"
     resident_way = "explore" if modes.get("explore") else "speech"
 
     def speech_url(key, in_language=None, way=None):
