@@ -32,7 +32,8 @@ def call_document(settings, screen, language, modes):
     """The kiosk.call/1 document for a resident on `screen`: nothing about the resident
     but the language of the screen and the modes switched on."""
     return {"schema": SCHEMA, "kiosk_id": settings.kiosk_id,
-            "kiosk_name": settings.kiosk_names.get(language) or settings.kiosk_name,
+            # The name clerks know it by (the resident's page shows it in their language).
+            "kiosk_name": settings.kiosk_name,
             "screen": screen, "language": language, "modes": sorted(modes)}
 
 

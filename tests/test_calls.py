@@ -158,7 +158,8 @@ def test_the_call_carries_kiosk_screen_language_and_modes_and_never_the_answers(
     row, = stored_calls(app)
     assert (row["kiosk_id"], row["screen"], row["language"], row["modes"]) == \
         ("K2", "form", "ko", "large_text")
-    assert row["kiosk_name"] == "서비스홀 2번 키오스크"
+    assert row["kiosk_name"] == "Service hall kiosk 2"
+    assert "서비스홀 2번 키오스크" in page.get_data(as_text=True)
     clerk = signed_in(app)
     seen = [json.dumps(row, ensure_ascii=False), page.get_data(as_text=True),
             client.get("/call-clerk/state.json").get_data(as_text=True),
@@ -177,7 +178,7 @@ def test_a_clerk_sees_the_call_and_marks_on_my_way_then_done_without_script(app)
     clerk = signed_in(app)
     listing = clerk.get("/backoffice/calls.json").get_json()
     call_id, = listing["ids"]
-    assert "服务大厅 2 号自助机" in listing["html"] and call_id in listing["announce"]
+    assert "Service hall kiosk 2" in listing["html"] and call_id in listing["announce"]
     inbox = clerk.get("/backoffice").get_data(as_text=True)
     assert f'action="/backoffice/calls/{call_id}/on-my-way"' in inbox
     answered = post(clerk, f"/backoffice/calls/{call_id}/on-my-way",
