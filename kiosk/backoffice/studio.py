@@ -34,7 +34,8 @@ SCREENS = {
     "check": N_("Checking the answers"), "done": N_("Application sent"),
     "add_service": N_("Adding a service"), "eligibility_outcome": N_("Services not available"),
     "everywhere": N_("On every screen"), "start_over": N_("Starting over"),
-    "timeout": N_("Idle warning"), "call_clerk": N_("Calling a clerk"), "error_pages": N_("Error pages"),
+    "timeout": N_("Idle warning"), "call_clerk": N_("Calling a clerk"),
+    "error_pages": N_("Error pages"),
 }
 # Where each kind of prompt is met; a control not named here is in the top bar.
 NAMESPACE_SCREENS = {
