@@ -19,6 +19,8 @@ from .settings import Settings, load_settings
 from .prompts import Prompts
 from .speech import Speech
 from .backoffice.inbox import BackOffice
+from .backoffice.calls import Calls
+from .clerk_call import BuiltInDesk, HttpDesk, calls_base
 from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
 from .backoffice.staff import Staff
@@ -26,8 +28,8 @@ from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .backoffice import clerks, sign_in, studio
-from .views import input, journey, packages, preferences, signs, speech, status, voice
+from .backoffice import call_desk, clerks, sign_in, studio
+from .views import call, input, journey, packages, preferences, signs, speech, status, voice
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -48,6 +50,8 @@ class Services:
     wake_outbox: threading.Event
     input_methods: dict
     service_finder: ServiceFinder
+    calls: Calls
+    desk: object        # where a resident's call for a clerk goes (kiosk.clerk_call.Desk)
 
 
 def create_app(test_config=None):
@@ -85,11 +89,13 @@ def _build_app(test_config):
     outbox = Outbox(store, catalogue, _target(settings, back_office, secret),
                     settings.handoff.retry_hours)
     keyboards = input_methods(settings.keyboard)
+    calls = Calls(store)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
-        ServiceFinder(catalogue, keyboards["pinyin"].initials))
+        ServiceFinder(catalogue, keyboards["pinyin"].initials), calls,
+        _desk(settings, calls, secret))
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
@@ -113,7 +119,10 @@ def _build_app(test_config):
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(studio.bp)
     app.register_blueprint(clerks.bp)
+    app.register_blueprint(call_desk.bp)
+    app.register_blueprint(call.bp)
     clerks.init_app(app, csrf)
+    call_desk.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
@@ -125,6 +134,14 @@ def _target(settings, back_office, secret):
     if settings.handoff.target == "http":
         return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds)
     return BuiltInTarget(back_office)
+
+
+def _desk(settings, calls, secret):
+    """Where calls for a clerk go: beside the hand-off target kiosk.ini chooses."""
+    if settings.handoff.target == "http":
+        return HttpDesk(calls_base(settings.handoff.url), secret,
+                        min(settings.handoff.timeout_seconds, 5))
+    return BuiltInDesk(calls)
 
 
 def _stored_secret(settings, name):

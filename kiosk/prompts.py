@@ -44,6 +44,8 @@ SCREENS = {
     "done": N_("Your application has been sent. Tap Read my reference number to hear it. "
                "The screen says what to do next for each service."),
     "start_over": N_("Start over? Everything you chose and typed will be wiped."),
+    "call_clerk": N_("A clerk is coming to this kiosk. Please stay here. You can go back "
+                     "to your application while you wait."),
     "timeout": N_("Are you still there? For your privacy the kiosk will start over soon. "
                   "Tap Continue to keep going, or I need more time."),
 }
@@ -101,6 +103,17 @@ CONTROLS = {
     "yes_start_over": N_("Yes, start over"), "no_go_back": N_("No, go back"),
     "build_your_own": N_("Build your own"), "back_to_package": N_("Back to my package"),
     "start_over_now": N_("Start over now"), "more_time": N_("I need more time"),
+    "call_clerk": N_("Call a clerk"), "cancel_call": N_("Cancel the call"),
+    "back_to_application": N_("Back to my application"),
+}
+
+# What the "A clerk is coming" page says as the call moves on (said and signed when it changes).
+CALL_STATES = {
+    "open": N_("Your call has been sent. A clerk will answer it soon."),
+    "on_my_way": N_("A clerk is on the way to you."),
+    "done": N_("Your call is closed. If you still need help, call a clerk again."),
+    "cancelled": N_("You cancelled the call. No clerk will come."),
+    "failed": N_("The call could not be sent. Please ask at the counter."),
 }
 
 # The errors each kind of field can show (see kiosk.flow.check_answer).
@@ -220,6 +233,7 @@ class Prompts:
         catalogue = self.catalogue
         keys = [f"screen.{name}" for name in SCREENS]
         keys += [f"control.{name}" for name in CONTROLS]
+        keys += [f"call.{name}" for name in CALL_STATES]
         keys += [f"language.{code}" for code in LANGUAGES]
         keys += [f"mode.{mode}_{state}" for mode in MODE_LABELS for state in ("on", "off")]
         keys += [f"mode.headphones_{state}" for state in HEADPHONE_NOTICES]
@@ -276,6 +290,9 @@ class Prompts:
 
     def _control(self, name, words, language):
         return words.gettext(CONTROLS[name])
+
+    def _call(self, name, words, language):
+        return words.gettext(CALL_STATES[name])
 
     def _language(self, name, words, language, tap_again):
         # A language button speaks in its own language, whatever the screen's language

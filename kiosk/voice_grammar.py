@@ -16,6 +16,7 @@ from .prompts import ANNOUNCEMENTS, CONTROLS
 COMMANDS = {
     "back": N_("back|go back"),
     "start_over": N_("start over"),
+    "call_clerk": N_("call a clerk|call staff|I need a clerk"),
     "repeat": N_("repeat|say again"),
     "help": N_("help|what can I say"),
     "continue": N_("next|continue"),

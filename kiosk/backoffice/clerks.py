@@ -11,7 +11,7 @@ from ..handoff import verify
 from ..i18n import local
 from ..references import qr_svg
 from ..messages import N_, STATUS_LABELS
-from ..times import local_text
+from ..times import day_after, day_start_utc, local_text
 from ..validators import mask
 from ..web import services, staff_only
 from .export import CodesWording, csv_text
@@ -196,8 +196,29 @@ def export():
 @bp.get("/summary")
 @staff_only("clerk", "operator")
 def summary():
+    """The district's targets, and how quickly residents who called a clerk were answered
+    in a period of the hall's days (the last 7 unless `since` and `until` say otherwise)."""
+    kiosk = services()
+    zone = kiosk.settings.time_zone
+    since, until = _period(zone)
+    calls = kiosk.calls.answer_times(day_start_utc(since, zone),
+                                     day_start_utc(day_after(until), zone))
     return render_template("backoffice/summary.html",
-                           summary=services().backoffice.summary(services().catalogue))
+                           summary=kiosk.backoffice.summary(kiosk.catalogue),
+                           calls=calls, since=since, until=until)
+
+
+def _period(zone):
+    """(since, until) hall dates from the address, a week up to today when not given;
+    a reversed period is put the right way round."""
+    today = _now().astimezone(zone).date()
+    dates = []
+    for name, default in (("since", today - datetime.timedelta(days=6)), ("until", today)):
+        try:
+            dates.append(datetime.date.fromisoformat(request.args.get(name, "")[:10]))
+        except ValueError:
+            dates.append(default)
+    return tuple(day.isoformat() for day in sorted(dates))
 
 
 def _case(reference):

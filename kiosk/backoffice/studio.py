@@ -34,7 +34,8 @@ SCREENS = {
     "check": N_("Checking the answers"), "done": N_("Application sent"),
     "add_service": N_("Adding a service"), "eligibility_outcome": N_("Services not available"),
     "everywhere": N_("On every screen"), "start_over": N_("Starting over"),
-    "timeout": N_("Idle warning"), "error_pages": N_("Error pages"),
+    "timeout": N_("Idle warning"), "call_clerk": N_("Calling a clerk"),
+    "error_pages": N_("Error pages"),
 }
 # Where each kind of prompt is met; a control not named here is in the top bar.
 NAMESPACE_SCREENS = {
@@ -43,6 +44,7 @@ NAMESPACE_SCREENS = {
     "added": "builder", "removed": "builder", "document": "builder", "category": "add_service",
     "question": "eligibility", "ineligible": "eligibility_outcome", "field": "form",
     "option": "form", "id_type": "form", "section": "form", "shortcut": "form", "error": "form",
+    "call": "call_clerk",
 }
 CONTROL_SCREENS = {
     "start": "home", "build_your_own": "menu", "add_service": "builder", "continue": "builder",
@@ -51,7 +53,7 @@ CONTROL_SCREENS = {
     "back_to_package": "eligibility_outcome", "send": "check", "change": "check",
     "read_back": "check", "finish": "done", "print": "done", "read_reference": "done",
     "yes_start_over": "start_over", "no_go_back": "start_over", "start_over_now": "timeout",
-    "more_time": "timeout",
+    "more_time": "timeout", "cancel_call": "call_clerk", "back_to_application": "call_clerk",
 }
 NEEDS_WORK = {"missing", "sample", "outdated"}
 STATUS_FILTERS = {"needs_work": NEEDS_WORK, "missing": {"missing"}, "sample": {"sample"},

@@ -12,12 +12,8 @@ VOLUME_STEP = 0.1  # a resident's volume goes back to kiosk.ini's when the sessi
 @bp.post("/preferences")
 def change():
     """Switch language or an accessibility mode, keeping whatever was typed on the page."""
-    catalogue = services().catalogue
     resident = state()
-    if request.form.get("draft") == "form" and resident.get("package"):
-        flow.keep_draft(resident, catalogue, request.form)
-    elif request.form.get("draft") == "eligibility" and resident.get("package"):
-        flow.keep_eligibility_draft(resident, catalogue, request.form)
+    keep_typed(resident, request.form)
     language = request.form.get("lang")
     if language in LANGUAGES:
         resident["lang"] = language
@@ -40,6 +36,16 @@ def change():
                           request.form.get("headphone_outputs", ""))
     resident.modified = True
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
+
+
+def keep_typed(resident, posted):
+    """Keep what was typed on a form or eligibility step whose own form was posted here
+    (a language switch, a mode, a call for a clerk), without checking it yet."""
+    catalogue = services().catalogue
+    if posted.get("draft") == "form" and resident.get("package"):
+        flow.keep_draft(resident, catalogue, posted)
+    elif posted.get("draft") == "eligibility" and resident.get("package"):
+        flow.keep_eligibility_draft(resident, catalogue, posted)
 
 
 @bp.post("/still-here")

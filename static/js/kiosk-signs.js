@@ -130,6 +130,10 @@
       }
     });
     document.addEventListener("click", onClick, true);
+    // A page that changes by itself (a clerk is on the way) signs the change.
+    document.addEventListener("kiosk:say", function (event) {
+      if (event.detail && event.detail.signKey) { load(event.detail.signKey); }
+    });
     // "Are you still there?" is signed in the dialog, which covers the signer window.
     document.addEventListener("kiosk:timeout-warning", function () {
       var clip = document.querySelector("[data-timeout-clip]");

@@ -146,6 +146,10 @@
       var dialog = document.getElementById("timeout-dialog");
       if (dialog && dialog.dataset.speech) { speak([dialog.dataset.speech]); }
     });
+    // A page that changes by itself (a clerk is on the way) says so with its prompt's audio.
+    document.addEventListener("kiosk:say", function (event) {
+      if (event.detail && event.detail.url) { speak([event.detail.url]); }
+    });
     var main = document.getElementById("main");
     speak((main.dataset.speechArrival || "").trim().split(/\s+/));
   });

@@ -197,6 +197,7 @@
   var COMMAND_TARGETS = {
     back: ["control.back"],
     start_over: ["control.start_over"],
+    call_clerk: ["control.call_clerk"],
     "continue": ["control.continue", "control.continue_rest", "control.done_adding",
                  "control.start", "control.send", "control.finish"],
     yes: ["control.yes_start_over", "control.yes"],
