@@ -46,7 +46,12 @@ class Visit:
 
 def open_keyboard(page, field_id):
     """Tap a field so the on-screen keyboard comes up (as a resident would)."""
-    page.locator(f"#{field_id}").tap()
+    field = page.locator(f"#{field_id}")
+    # Scrolled into view first, a frame before the tap: a tap right after Playwright scrolls
+    # an inner scroll area (wheelchair mode's controls) can be hit-tested at the old offset.
+    field.scroll_into_view_if_needed()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    field.tap()
     page.locator("#touch-keyboard").wait_for(state="visible")
     page.wait_for_timeout(150)
 
