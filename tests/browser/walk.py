@@ -47,12 +47,23 @@ class Visit:
 def open_keyboard(page, field_id):
     """Tap a field so the on-screen keyboard comes up (as a resident would)."""
     field = page.locator(f"#{field_id}")
-    # Scrolled into view first, a frame before the tap: a tap right after Playwright scrolls
-    # an inner scroll area (wheelchair mode's controls) can be hit-tested at the old offset.
+    # Scrolled into view first, then nudged by a wheel over it: after a script scrolls an
+    # inner scroll area (axe does, in wheelchair mode's controls) Chromium may hit-test a tap
+    # at the area's old offset; a scroll through the compositor puts the two in step.
     field.scroll_into_view_if_needed()
+    box = field.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 1)
+    page.mouse.wheel(0, -1)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     field.tap()
-    page.locator("#touch-keyboard").wait_for(state="visible")
+    try:
+        page.locator("#touch-keyboard").wait_for(state="visible", timeout=5000)
+    except Exception:
+        # On a busy machine the tap can still land at the old offset: tap again, as a
+        # resident whose first tap missed would.
+        field.tap()
+        page.locator("#touch-keyboard").wait_for(state="visible")
     page.wait_for_timeout(150)
 
 
