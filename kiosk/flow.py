@@ -10,6 +10,8 @@ from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_num
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
 ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
+# Wheelchair mode: every control in the lowest part of the screen (kiosk.ini [screen]).
+ACCESSIBILITY_MODES += ("wheelchair",)
 # Choices within a mode: kept with the modes, not reported as modes used.
 MODE_OPTIONS = ("explore", "slow_speech")
 DATE_PARTS = ("year", "month", "day")

@@ -49,6 +49,8 @@ MODE_LABELS = {
     "speech": N_("Read aloud"),
     "voice": N_("Voice input"),
     "sign": N_("Sign language"),
+    # Every control low on the screen, in a seated resident's reach.
+    "wheelchair": N_("Low screen (wheelchair)"),
     # Not a mode of its own: how read aloud is used (a first tap speaks, a second chooses).
     "explore": N_("Hear before choosing"),
     # How fast read aloud speaks: kiosk.ini's slow rate, chosen by the resident.

@@ -86,6 +86,18 @@ class StaffSettings:
 
 
 @dataclass(frozen=True)
+class ScreenSettings:
+    """Where wheelchair mode's reach zone begins: `reach_height` is the part of the screen,
+    from its bottom edge, a seated resident can reach (0.55: the lowest 55%)."""
+    reach_height: float
+
+    @property
+    def reach_top_percent(self):
+        """The zone's top edge, in percent of the screen's height from the top (45 for 0.55)."""
+        return round((1 - self.reach_height) * 100, 2)
+
+
+@dataclass(frozen=True)
 class HandoffSettings:
     target: str            # "builtin" or "http"
     url: str
@@ -118,6 +130,7 @@ class Settings:
     keyboard: KeyboardSettings
     staff: StaffSettings
     handoff: HandoffSettings
+    screen: ScreenSettings
     config_path: Path
 
 
@@ -178,6 +191,7 @@ def load_settings(path=None, overrides=None):
             lockout_minutes=reader.integer("staff", "lockout_minutes", 1, 24 * 60),
             idle_minutes=reader.integer("staff", "idle_minutes", 2, 8 * 60)),
         handoff=_handoff_settings(reader),
+        screen=_screen_settings(reader),
         config_path=path,
     )
     reader.refuse_unknown()
@@ -213,6 +227,41 @@ def _handoff_settings(reader):
         interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
         max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600))
+
+
+# Wheelchair mode needs room for the top bar, the screen's choices and its action bar.
+LOWEST_REACH_HEIGHT = 0.3
+MOUNTING_KEYS = ("screen_bottom_cm", "screen_height_cm", "reach_top_cm")
+
+
+def _screen_settings(reader):
+    """The reach zone, from reach_height or from how the screen is mounted (in cm)."""
+    fraction = reader.number("screen", "reach_height", LOWEST_REACH_HEIGHT, 1.0, allow_empty=True)
+    bottom = reader.number("screen", "screen_bottom_cm", 0, 250, allow_empty=True)
+    height = reader.number("screen", "screen_height_cm", 10, 300, allow_empty=True)
+    reach_top = reader.number("screen", "reach_top_cm", 30, 250, allow_empty=True)
+    mounting = dict(zip(MOUNTING_KEYS, (bottom, height, reach_top)))
+    given = [key for key, value in mounting.items() if value is not None]
+    if fraction is not None:
+        if given:
+            raise reader.error("screen", given[0], "must be empty when reach_height is set "
+                               "(give the reach zone one way: a fraction or centimetres)")
+        return ScreenSettings(reach_height=fraction)
+    if len(given) < len(MOUNTING_KEYS):
+        missing = next(key for key in MOUNTING_KEYS if key not in given)
+        raise reader.error("screen", missing if given else "reach_height",
+                           "is empty: set reach_height (like 0.55), or all of "
+                           + ", ".join(MOUNTING_KEYS))
+    if reach_top <= bottom:
+        raise reader.error("screen", "reach_top_cm",
+                           f"({reach_top:g}) is not above the screen's bottom edge "
+                           f"(screen_bottom_cm = {bottom:g}): no control would be in reach")
+    fraction = min(1.0, (reach_top - bottom) / height)
+    if fraction < LOWEST_REACH_HEIGHT:
+        raise reader.error("screen", "reach_top_cm",
+                           f"leaves only {fraction:.0%} of the screen in reach; wheelchair mode "
+                           f"needs at least {LOWEST_REACH_HEIGHT:.0%} (mount the screen lower)")
+    return ScreenSettings(reach_height=round(fraction, 4))
 
 
 def _speech_settings(reader, base):
@@ -317,6 +366,21 @@ class _Reader:
             raise self.error(section, key, f"must be a number like 0.8, not {raw!r}") from None
         if not lowest <= value <= 1.0:
             raise self.error(section, key, f"must be between {lowest} and 1.0, not {value}")
+        return value
+
+    def number(self, section, key, lowest, highest, allow_empty=False):
+        """A decimal number between `lowest` and `highest` (None when empty and allowed)."""
+        raw = self.text(section, key, allow_empty=allow_empty)
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.error(section, key, f"must be a number like {highest / 2:g}, "
+                                           f"not {raw!r}") from None
+        if not (lowest <= value <= highest):     # also refuses nan
+            raise self.error(section, key, f"must be between {lowest:g} and {highest:g}, "
+                                           f"not {raw}")
         return value
 
     def integer(self, section, key, lowest, highest):

@@ -26,7 +26,7 @@ from layout import LANDSCAPE, PORTRAIT  # noqa: E402
 from walk import walk  # noqa: E402
 
 LANGUAGES = ["zh", "en", "ko"]
-MODES = {"default": [], "large-text": ["large_text"], "high-contrast": ["high_contrast"],
+MODES = {"default": [], "large-text": ["large_text"], "high-contrast": ["high_contrast"], "wheelchair": ["wheelchair"],
          "sign-language": ["sign"]}
 ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 

@@ -94,3 +94,53 @@ def test_an_unknown_time_zone_is_named_in_the_error(tmp_path):
     from kiosk.settings import DEFAULT_CONFIG, load_settings
     with _pytest.raises(SettingsError, match=r"\[kiosk\] time_zone .*Mars/Olympus"):
         load_settings(DEFAULT_CONFIG, overrides={"kiosk.time_zone": "Mars/Olympus"})
+
+
+# Wheelchair mode's reach zone: a fraction of the screen, or the mounting in centimetres.
+
+CENTIMETRES = {"screen.reach_height": "", "screen.screen_bottom_cm": "70",
+               "screen.screen_height_cm": "95", "screen.reach_top_cm": "120"}
+
+
+def test_the_reach_zone_is_the_lowest_55_percent_as_shipped():
+    screen = load_settings(DEFAULT_CONFIG).screen
+    assert screen.reach_height == 0.55 and screen.reach_top_percent == 45
+
+
+@pytest.mark.parametrize("overrides, reach_height, top_percent", [
+    ({"screen.reach_height": "0.6"}, 0.6, 40),
+    ({"screen.reach_height": " 1 "}, 1.0, 0),
+    # A 43-inch portrait screen whose picture starts 70 cm up: 50 of its 95 cm are in reach.
+    (CENTIMETRES, 0.5263, 47.37),
+    ({**CENTIMETRES, "screen.screen_height_cm": "52.5"}, 0.9524, 4.76),
+    # A screen whose top is below the reach limit is in reach as a whole.
+    ({**CENTIMETRES, "screen.screen_height_cm": "40"}, 1.0, 0),
+])
+def test_the_reach_zone_comes_from_a_fraction_or_from_centimetres(overrides, reach_height,
+                                                                  top_percent):
+    screen = load_settings(DEFAULT_CONFIG, overrides=overrides).screen
+    assert screen.reach_height == reach_height and screen.reach_top_percent == top_percent
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"screen.reach_height": "55%"}, "[screen] reach_height must be a number like 0.5, not '55%'"),
+    ({"screen.reach_height": "0.2"}, "[screen] reach_height must be between 0.3 and 1, not 0.2"),
+    ({"screen.reach_height": "1.5"}, "[screen] reach_height must be between 0.3 and 1, not 1.5"),
+    ({"screen.reach_height": "nan"}, "[screen] reach_height must be between 0.3 and 1, not nan"),
+    ({"screen.reach_height": ""}, "[screen] reach_height is empty: set reach_height (like 0.55), "
+                                  "or all of screen_bottom_cm, screen_height_cm, reach_top_cm"),
+    ({"screen.screen_bottom_cm": "70"},
+     "[screen] screen_bottom_cm must be empty when reach_height is set"),
+    ({**CENTIMETRES, "screen.screen_height_cm": ""}, "[screen] screen_height_cm is empty"),
+    ({**CENTIMETRES, "screen.reach_top_cm": "1.2m"}, "[screen] reach_top_cm must be a number"),
+    ({**CENTIMETRES, "screen.screen_bottom_cm": "-5"},
+     "[screen] screen_bottom_cm must be between 0 and 250, not -5"),
+    ({**CENTIMETRES, "screen.screen_bottom_cm": "125"},
+     "[screen] reach_top_cm (120) is not above the screen's bottom edge (screen_bottom_cm = 125)"),
+    ({**CENTIMETRES, "screen.screen_bottom_cm": "100"},
+     "[screen] reach_top_cm leaves only 21% of the screen in reach"),
+])
+def test_a_bad_reach_zone_stops_start_up_naming_its_key(overrides, message):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(DEFAULT_CONFIG, overrides=overrides)
+    assert message in str(raised.value)

@@ -1,5 +1,5 @@
 """Language, accessibility modes, "Start over" and the idle timeout: available on every screen."""
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from .. import flow, headphones
 from ..settings import LANGUAGES
@@ -46,6 +46,14 @@ def keep_typed(resident, posted):
         flow.keep_draft(resident, catalogue, posted)
     elif posted.get("draft") == "eligibility" and resident.get("package"):
         flow.keep_eligibility_draft(resident, catalogue, posted)
+
+
+@bp.get("/reach-zone.css")
+def reach_zone():
+    """Wheelchair mode's reach line from kiosk.ini [screen], as a CSS custom property
+    (a stylesheet of the kiosk's own: the page's security policy allows no inline style)."""
+    top = services().settings.screen.reach_top_percent
+    return Response(f":root {{ --reach-top: {top:g}vh; }}\n", mimetype="text/css")
 
 
 @bp.post("/still-here")

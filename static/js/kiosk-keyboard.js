@@ -349,15 +349,18 @@ function start(root) {
     const keyboardTop = window.innerHeight - root.offsetHeight;
     // The field goes below the top bar and, in portrait, the signer window stuck under it
     // (beside the content in landscape, where it covers no field).
-    const ceiling = [...document.querySelectorAll(".top-dock, [data-signer]")]
+    let ceiling = [...document.querySelectorAll(".top-dock, [data-signer]")]
       .filter((dock) => getComputedStyle(dock).position === "sticky")
       .reduce((lowest, dock) => Math.max(lowest, dock.getBoundingClientRect().bottom), 0);
+    // In wheelchair mode the page stands still and only its controls scroll, above the keyboard.
+    const scroller = field.closest("[data-reach-controls]");
+    if (scroller) { ceiling = Math.max(ceiling, scroller.getBoundingClientRect().top); }
     const box = (field.closest(".field, .date-part") || field).getBoundingClientRect();
     const input = field.getBoundingClientRect();
     if (input.bottom > keyboardTop - 12) {
-      window.scrollBy(0, Math.min(box.bottom, input.bottom + (keyboardTop - ceiling) / 2) - keyboardTop + 12);
+      (scroller || window).scrollBy(0, Math.min(box.bottom, input.bottom + (keyboardTop - ceiling) / 2) - keyboardTop + 12);
     } else if (box.top < ceiling + 8) {
-      window.scrollBy(0, Math.max(box.top, input.bottom - (keyboardTop - ceiling)) - ceiling - 8);
+      (scroller || window).scrollBy(0, Math.max(box.top, input.bottom - (keyboardTop - ceiling)) - ceiling - 8);
     }
   }
 

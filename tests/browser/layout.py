@@ -161,3 +161,62 @@ def close_keyboard(page):
     done = page.locator("#touch-keyboard [data-action=done]")
     if page.locator("#touch-keyboard").is_visible():
         done.tap()
+
+
+REACH_ZONE = """
+(topFraction) => {
+  const zoneTop = innerHeight * topFraction;
+  const modal = document.querySelector('dialog[open]:modal');
+  const name = (el) => (el.id ? '#' + el.id : el.tagName.toLowerCase() +
+      (el.classList.length ? '.' + el.classList[0] : '')) + ' "' +
+      (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
+  const shown = (el) => {
+    if (el.closest('dialog:not([open]), .visually-hidden, [inert]')) return false;
+    if (modal && !modal.contains(el)) return false;   // inert behind the dialog
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.right > 0;
+  };
+  const clips = (el) => { const style = getComputedStyle(el);
+    return style.overflowX !== 'visible' || style.overflowY !== 'visible'; };
+  // The part of an element a resident can see: inside every clipping ancestor and the screen.
+  const seen = (el) => {
+    const box = el.getBoundingClientRect();
+    let top = Math.max(box.top, 0), bottom = Math.min(box.bottom, innerHeight);
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (clips(up)) { const clip = up.getBoundingClientRect();
+        top = Math.max(top, clip.top); bottom = Math.min(bottom, clip.bottom); }
+      if (getComputedStyle(up).position === 'fixed') break;
+    }
+    return bottom - top > 0.5 ? {top, bottom} : null;
+  };
+  const problems = [];
+  const line = Math.round(zoneTop);
+  const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), ' +
+      'select, textarea, [tabindex]:not([tabindex="-1"])');
+  for (const el of controls) {
+    if (!shown(el)) continue;
+    const part = seen(el);
+    if (part && part.top < zoneTop - 0.5)
+      problems.push(`control ${name(el)} is at ${Math.round(part.top)}px, above the reach line (${line}px)`);
+  }
+  // Anything that scrolls is moved by a finger on it: it must be in reach too.
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (!/(auto|scroll)/.test(style.overflowY) || el.scrollHeight <= el.clientHeight + 1 || !shown(el)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.top < zoneTop - 0.5)
+      problems.push(`scrolling ${name(el)} starts at ${Math.round(box.top)}px, above the reach line (${line}px)`);
+  }
+  if (document.documentElement.scrollHeight > innerHeight + 1)
+    problems.push('the whole page scrolls, up above the reach line');
+  return problems;
+}
+"""
+
+
+def reach_zone_problems(page, top_fraction):
+    """Wheelchair mode: every visible control (the part of it seen through its scroll area)
+    and everything that scrolls must lie below `top_fraction` of the screen's height."""
+    return page.evaluate(REACH_ZONE, top_fraction)

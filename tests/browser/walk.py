@@ -46,8 +46,24 @@ class Visit:
 
 def open_keyboard(page, field_id):
     """Tap a field so the on-screen keyboard comes up (as a resident would)."""
-    page.locator(f"#{field_id}").tap()
-    page.locator("#touch-keyboard").wait_for(state="visible")
+    field = page.locator(f"#{field_id}")
+    # Scrolled into view first, then nudged by a wheel over it: after a script scrolls an
+    # inner scroll area (axe does, in wheelchair mode's controls) Chromium may hit-test a tap
+    # at the area's old offset; a scroll through the compositor puts the two in step.
+    field.scroll_into_view_if_needed()
+    box = field.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 1)
+    page.mouse.wheel(0, -1)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    field.tap()
+    try:
+        page.locator("#touch-keyboard").wait_for(state="visible", timeout=5000)
+    except Exception:
+        # On a busy machine the tap can still land at the old offset: tap again, as a
+        # resident whose first tap missed would.
+        field.tap()
+        page.locator("#touch-keyboard").wait_for(state="visible")
     page.wait_for_timeout(150)
 
 
