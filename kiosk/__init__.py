@@ -19,15 +19,18 @@ from .settings import Settings, load_settings
 from .prompts import Prompts
 from .speech import Speech
 from .backoffice.inbox import BackOffice
+from .backoffice.ratings import ReceivedRatings
 from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
 from .backoffice.staff import Staff
+from .ratings import Ratings
 from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
 from .backoffice import clerks, sign_in, studio
-from .views import input, journey, packages, preferences, signs, speech, status, voice
+from .views import (input, journey, packages, preferences, rating, signs, speech, status,
+                    voice)
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -48,6 +51,8 @@ class Services:
     wake_outbox: threading.Event
     input_methods: dict
     service_finder: ServiceFinder
+    ratings: Ratings                    # the residents' ratings on this kiosk
+    received_ratings: ReceivedRatings   # and as the back office keeps them
 
 
 def create_app(test_config=None):
@@ -81,15 +86,17 @@ def _build_app(test_config):
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
     back_office = BackOffice(store)
+    ratings = Ratings(store)
+    received_ratings = ReceivedRatings(store, settings.ratings, settings.time_zone)
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
-    outbox = Outbox(store, catalogue, _target(settings, back_office, secret),
-                    settings.handoff.retry_hours)
+    outbox = Outbox(store, catalogue, _target(settings, back_office, received_ratings, secret),
+                    settings.handoff.retry_hours, ratings)
     keyboards = input_methods(settings.keyboard)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
-        ServiceFinder(catalogue, keyboards["pinyin"].initials))
+        ServiceFinder(catalogue, keyboards["pinyin"].initials), ratings, received_ratings)
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
@@ -104,6 +111,7 @@ def _build_app(test_config):
     pages.init_app(app)
     app.register_blueprint(packages.bp)
     app.register_blueprint(journey.bp)
+    app.register_blueprint(rating.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)
@@ -120,11 +128,12 @@ def _build_app(test_config):
     return app
 
 
-def _target(settings, back_office, secret):
+def _target(settings, back_office, received_ratings, secret):
     """The hand-off target kiosk.ini chooses."""
     if settings.handoff.target == "http":
-        return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds)
-    return BuiltInTarget(back_office)
+        return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds,
+                          settings.handoff.ratings_url)
+    return BuiltInTarget(back_office, received_ratings)
 
 
 def _stored_secret(settings, name):
