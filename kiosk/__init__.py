@@ -28,7 +28,7 @@ from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .backoffice import clerks, sign_in, studio
+from .backoffice import clerks, rating_pages, sign_in, studio
 from .views import (input, journey, packages, preferences, rating, signs, speech, status,
                     voice)
 
@@ -120,8 +120,10 @@ def _build_app(test_config):
     app.register_blueprint(signs.bp)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(studio.bp)
+    app.register_blueprint(rating_pages.bp)
     app.register_blueprint(clerks.bp)
     clerks.init_app(app, csrf)
+    rating_pages.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
