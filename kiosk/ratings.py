@@ -37,7 +37,8 @@ REASON_LABELS = {
     "too_many_documents": N_("Too many documents"),
     "kiosk_problem": N_("The kiosk did not work properly"),
     "service_missing": N_("The service I needed was missing"),
-    "hard_to_use": N_("Hard to see, hear or reach"),
+    # Worded without "hear": a deaf resident sees it signed and captioned too.
+    "hard_to_use": N_("Hard to use with a disability or in old age"),
     "other": N_("Something else"),
 }
 # Prompt keys (kiosk/prompts.py): the question, each level, the reasons' question, each
