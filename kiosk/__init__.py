@@ -21,15 +21,18 @@ from .speech import Speech
 from .backoffice.inbox import BackOffice
 from .backoffice.calls import Calls
 from .clerk_call import BuiltInDesk, HttpDesk, calls_base
+from .backoffice.ratings import ReceivedRatings
 from .handoff import BuiltInTarget, HttpTarget, Outbox
 from .signs import SignLibrary
 from .backoffice.staff import Staff
+from .ratings import Ratings
 from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .backoffice import call_desk, clerks, sign_in, studio
-from .views import call, input, journey, packages, preferences, signs, speech, status, voice
+from .backoffice import call_desk, clerks, rating_pages, sign_in, studio
+from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
+                    voice)
 
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
@@ -52,6 +55,8 @@ class Services:
     service_finder: ServiceFinder
     calls: Calls
     desk: object        # where a resident's call for a clerk goes (kiosk.clerk_call.Desk)
+    ratings: Ratings                    # the residents' ratings on this kiosk
+    received_ratings: ReceivedRatings   # and as the back office keeps them
 
 
 def create_app(test_config=None):
@@ -85,9 +90,11 @@ def _build_app(test_config):
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
     back_office = BackOffice(store)
+    ratings = Ratings(store)
+    received_ratings = ReceivedRatings(store, settings.ratings, settings.time_zone)
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
-    outbox = Outbox(store, catalogue, _target(settings, back_office, secret),
-                    settings.handoff.retry_hours)
+    outbox = Outbox(store, catalogue, _target(settings, back_office, received_ratings, secret),
+                    settings.handoff.retry_hours, ratings)
     keyboards = input_methods(settings.keyboard)
     calls = Calls(store)
     app.extensions["kiosk"] = Services(
@@ -95,7 +102,7 @@ def _build_app(test_config):
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
         ServiceFinder(catalogue, keyboards["pinyin"].initials), calls,
-        _desk(settings, calls, secret))
+        _desk(settings, calls, secret), ratings, received_ratings)
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
@@ -110,6 +117,7 @@ def _build_app(test_config):
     pages.init_app(app)
     app.register_blueprint(packages.bp)
     app.register_blueprint(journey.bp)
+    app.register_blueprint(rating.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)
@@ -118,22 +126,25 @@ def _build_app(test_config):
     app.register_blueprint(signs.bp)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(studio.bp)
+    app.register_blueprint(rating_pages.bp)
     app.register_blueprint(clerks.bp)
     app.register_blueprint(call_desk.bp)
     app.register_blueprint(call.bp)
     clerks.init_app(app, csrf)
     call_desk.init_app(app, csrf)
+    rating_pages.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
     return app
 
 
-def _target(settings, back_office, secret):
+def _target(settings, back_office, received_ratings, secret):
     """The hand-off target kiosk.ini chooses."""
     if settings.handoff.target == "http":
-        return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds)
-    return BuiltInTarget(back_office)
+        return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds,
+                          settings.handoff.ratings_url)
+    return BuiltInTarget(back_office, received_ratings)
 
 
 def _desk(settings, calls, secret):

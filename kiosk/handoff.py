@@ -6,6 +6,10 @@ target as versioned JSON ("kiosk.submission/1"), signed with HMAC-SHA256; 2xx or
 have it" is delivered; 5xx, timeouts, connection errors, 408 and 429 are retried with
 exponential backoff and jitter for `retry_hours`; other 4xx and exhausted retries become
 dead letters with the reason, for a person to retry.
+
+Ratings (好差评, "kiosk.rating/1", kiosk/ratings.py) follow the same way, as small
+messages of their own, once their submission is delivered; a rating changed while its
+delivery was on the way is simply sent again as the newer version.
 """
 import datetime
 import hashlib
@@ -17,6 +21,8 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+
+from .ratings import payload as rating_payload
 
 log = logging.getLogger(__name__)
 SCHEMA = "kiosk.submission/1"
@@ -88,12 +94,16 @@ class Outcome:
 
 
 class Target:
-    """Where submissions go. A new kind of target implements `deliver` and nothing else."""
+    """Where submissions go. A new kind of target implements `deliver`, and
+    `deliver_rating` if it takes residents' ratings."""
 
     name = "target"
 
     def deliver(self, body, reference):
         raise NotImplementedError
+
+    def deliver_rating(self, body, key):
+        return Outcome("dead", f"the {self.name} target takes no ratings")
 
 
 class HttpTarget(Target):
@@ -101,12 +111,19 @@ class HttpTarget(Target):
 
     name = "http"
 
-    def __init__(self, url, secret, timeout):
+    def __init__(self, url, secret, timeout, ratings_url=""):
         self.url, self.secret, self.timeout = url, secret, timeout
+        self.ratings_url = ratings_url
 
     def deliver(self, body, reference):
-        request = urllib.request.Request(self.url, data=body, method="POST",
-                                         headers=signed_headers(self.secret, body, reference))
+        return self._post(self.url, body, reference)
+
+    def deliver_rating(self, body, key):
+        return self._post(self.ratings_url, body, key)
+
+    def _post(self, url, body, key):
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers=signed_headers(self.secret, body, key))
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return Outcome("delivered", f"HTTP {response.status}")
@@ -125,13 +142,21 @@ class BuiltInTarget(Target):
 
     name = "builtin"
 
-    def __init__(self, backoffice):
+    def __init__(self, backoffice, ratings=None):
         self.backoffice = backoffice
+        self.ratings = ratings      # the back office's received ratings
 
     def deliver(self, body, reference):
+        return self._hand(self.backoffice, body)
+
+    def deliver_rating(self, body, key):
+        return self._hand(self.ratings, body)
+
+    @staticmethod
+    def _hand(receiver, body):
         from .backoffice.inbox import Rejected
         try:
-            self.backoffice.receive(json.loads(body))
+            receiver.receive(json.loads(body))
         except Rejected as error:
             return Outcome("dead", str(error))
         return Outcome("delivered", "built-in back office")
@@ -147,12 +172,14 @@ def backoff_seconds(attempts, draw=random.random):
 class Outbox:
     """Delivers pending outbox entries; what `flask --app kiosk handoff` commands drive."""
 
-    def __init__(self, store, catalogue, target, retry_hours):
+    def __init__(self, store, catalogue, target, retry_hours, ratings=None):
         self.store, self.catalogue, self.target = store, catalogue, target
         self.retry_hours = retry_hours
+        self.ratings = ratings      # kiosk.ratings.Ratings, or None for no ratings
 
     def deliver_due(self, now=None, limit=100):
-        """One pass: try every entry that is due; return how many were delivered."""
+        """One pass: try every entry that is due, then the ratings of delivered
+        submissions; return how many submissions were delivered."""
         now = now or utc_now()
         due = list(self.store.db.query(
             "select * from outbox where status = 'pending' and next_attempt <= ? "
@@ -160,7 +187,32 @@ class Outbox:
         delivered = 0
         for entry in due:
             delivered += self._attempt(entry, now) == "delivered"
+        if self.ratings is not None:
+            for row in self.ratings.due(now, limit):
+                self._attempt_rating(row, now)
         return delivered
+
+    def _attempt_rating(self, row, now):
+        """Send one rating version; the same retries and dead letters as a submission."""
+        body = body_of(rating_payload(row))
+        key = f"{row['reference']}.rating.{row['version']}"
+        try:
+            outcome = self.target.deliver_rating(body, key)
+        except Exception as error:  # a bug in a target must not stop the other deliveries
+            log.exception("hand-off of the rating of %s failed unexpectedly", row["reference"])
+            outcome = Outcome("retry", f"unexpected: {type(error).__name__}")
+        changes = {"attempts": row["attempts"] + 1, "last_error": outcome.reason}
+        if outcome.result == "delivered":
+            changes.update(status="delivered", delivered=now.isoformat())
+        elif outcome.result == "dead" or self._too_old({"created": row["queued"]}, now):
+            changes.update(status="dead")
+            log.warning("the rating of %s is a dead letter: %s", row["reference"],
+                        outcome.reason)
+        else:
+            wait = datetime.timedelta(seconds=backoff_seconds(changes["attempts"]))
+            changes.update(next_attempt=(now + wait).isoformat())
+        self.ratings.record_attempt(row, changes)
+        return changes.get("status", "pending")
 
     def _attempt(self, entry, now):
         submission = self.store.get_submission(entry["reference"])
@@ -210,9 +262,14 @@ class Outbox:
         where, values = "status = 'dead'", []
         if reference:
             where, values = where + " and reference = ?", [reference]
-        return self.store.db.execute(
+        count = self.store.db.execute(
             f"update outbox set status = 'pending', next_attempt = ?, created = ? where {where}",
             [now.isoformat(), now.isoformat(), *values]).rowcount
+        if self.ratings is not None:   # their ratings too, which wait for them
+            self.store.db.execute(
+                f"update ratings set status = 'pending', next_attempt = ?, queued = ? "
+                f"where {where}", [now.isoformat(), now.isoformat(), *values])
+        return count
 
     def purge(self, days, now=None):
         """Forget the answers of submissions delivered more than `days` ago; keep the record."""

@@ -16,6 +16,7 @@ import re
 from .languages import finish
 from .messages import ERROR_PAGES, FIELD_ERRORS, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, \
     N_, translator
+from .ratings import LEVEL_LABELS, PROMPTS as RATING_PROMPTS, REASON_LABELS
 from .settings import LANGUAGES
 from .validators import ID_TYPES
 
@@ -255,6 +256,9 @@ class Prompts:
         keys += [f"section.{key}" for key in catalogue.sections]
         keys += [f"category.{key}" for key in catalogue.categories]
         keys += [f"shortcut.{key}" for key in catalogue.shortcuts]
+        # The rating on the confirmation: its questions and thanks, each level, each reason.
+        keys += [f"rating.{name}" for name in (*RATING_PROMPTS, *LEVEL_LABELS)]
+        keys += [f"rating_reason.{code}" for code in REASON_LABELS]
         if errors:
             keys.append("error.eligibility.missing")
             keys += [f"error.{field.key}.{code}" for field in catalogue.fields.values()
@@ -375,6 +379,13 @@ class Prompts:
 
     def _shortcut(self, name, words, language):
         return self.catalogue.shortcuts[name].label[language]
+
+    def _rating(self, name, words, language):
+        """rating.ask / why / thanks, and rating.LEVEL: a level of the five, as shown."""
+        return words.gettext(RATING_PROMPTS.get(name) or LEVEL_LABELS[name])
+
+    def _rating_reason(self, name, words, language):
+        return words.gettext(REASON_LABELS[name])
 
     def _ineligible(self, name, words, language):
         """ineligible.ITEM.QUESTION: why a service is not available, and what to do instead."""

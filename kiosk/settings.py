@@ -107,6 +107,13 @@ class HandoffSettings:
     interval_seconds: int
     purge_after_days: int
     max_clock_skew_seconds: int
+    ratings_url: str = ""   # target = http: where ratings go
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    follow_up_working_days: int   # a dissatisfied rating's follow-up is due after these
+    holidays: frozenset           # dates that are not working days, as kiosk.ini lists them
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,7 @@ class Settings:
     handoff: HandoffSettings
     screen: ScreenSettings
     config_path: Path
+    ratings: RatingSettings = RatingSettings(15, frozenset())
 
 
 def config_path_from_environment():
@@ -193,6 +201,7 @@ def load_settings(path=None, overrides=None):
         handoff=_handoff_settings(reader),
         screen=_screen_settings(reader),
         config_path=path,
+        ratings=_rating_settings(reader),
     )
     reader.refuse_unknown()
     return settings
@@ -226,7 +235,33 @@ def _handoff_settings(reader):
         retry_hours=reader.integer("handoff", "retry_hours", 1, 24 * 30),
         interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
-        max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600))
+        max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600),
+        ratings_url=_ratings_url(reader, target, url))
+
+
+def _ratings_url(reader, target, url):
+    """Where ratings go over HTTP: as set, or beside the submissions URL."""
+    ratings_url = reader.text("handoff", "ratings_url", allow_empty=True)
+    if ratings_url and not re.fullmatch(r"https?://\S+", ratings_url):
+        raise reader.error("handoff", "ratings_url", f"must be an http(s) URL, not {ratings_url!r}")
+    if ratings_url or target != "http":
+        return ratings_url
+    return url.rstrip("/").rpartition("/")[0] + "/ratings"
+
+
+def _rating_settings(reader):
+    holidays = set()
+    for text in re.split(r"[\s,]+", reader.text("ratings", "holidays", allow_empty=True)):
+        if not text:
+            continue
+        try:
+            holidays.add(datetime.date.fromisoformat(text))
+        except ValueError:
+            raise reader.error("ratings", "holidays",
+                               f"must list dates as YYYY-MM-DD, not {text!r}") from None
+    return RatingSettings(
+        follow_up_working_days=reader.integer("ratings", "follow_up_working_days", 1, 60),
+        holidays=frozenset(holidays))
 
 
 # Wheelchair mode needs room for the top bar, the screen's choices and its action bar.

@@ -50,11 +50,13 @@ def hall_date(iso, zone):
     return when.astimezone(zone).date()
 
 
-def working_days_after(day, count):
-    """The date `count` working days after `day`, skipping Saturdays and Sundays (public
-    holidays are not known to the kiosk): Friday + 2 is Tuesday."""
+def working_days_after(day, count, holidays=()):
+    """The date `count` working days after `day`, skipping Saturdays, Sundays and the
+    `holidays` given (dates; the kiosk knows only those kiosk.ini lists): Friday + 2 is
+    Tuesday. Make-up working weekends (调休) are not modelled: they only make a date later."""
+    holidays = frozenset(holidays)
     while count > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in holidays:
             count -= 1
     return day

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .messages import ID_TYPE_LABELS, MODE_LABELS, N_, translator
 from .prompts import ANNOUNCEMENTS, CONTROLS
+from .ratings import LEVEL_LABELS, REASON_LABELS
 
 # Global commands; a translation may list several ways to say one, separated by "|".
 COMMANDS = {
@@ -243,6 +244,11 @@ def phrases_for(key, language, catalogue, words):
             return [option.label[language] for option in field.options if option.value == value]
         if namespace == "id_type":
             return [words.gettext(ID_TYPE_LABELS[name])]
+        if namespace == "rating" and name in LEVEL_LABELS:
+            # Saying a level rates: "满意", "매우 만족", "fairly satisfied".
+            return [words.gettext(LEVEL_LABELS[name])]
+        if namespace == "rating_reason":
+            return [words.gettext(REASON_LABELS[name])]
     except KeyError:
         return []
     return []

@@ -4,5 +4,7 @@
 - `staff`: staff accounts and sign-in throttling (no Flask);
 - `sign_in`: the staff sign-in and sign-out pages;
 - `clerks`: the clerks' pages and the signed receiving API;
+- `ratings`: residents' ratings received, counted and followed up (no Flask);
+- `rating_pages`: their receiving API, the Ratings page and its CSV;
 - `studio`: the interpreter's recording studio.
 """

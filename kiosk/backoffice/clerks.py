@@ -228,6 +228,7 @@ def _case(reference):
     return dict(row=row, payload=row["payload"], answers=_in_form_order(row["payload"]),
                 history=backoffice.history(reference), notes=backoffice.notes(reference),
                 checks=backoffice.document_checks(reference),
+                rating=services().received_ratings.rating(reference),
                 next_statuses=NEXT_STATUSES[row["status"]], age_seconds=_age(row["received"]))
 
 

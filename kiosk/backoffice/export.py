@@ -66,3 +66,42 @@ def csv_text(rows, wording=None):
             answers.get("applicant_phone", ""), row.get("assignee", "")]))
     return "\ufeff" + out.getvalue()  # a byte-order mark so spreadsheet programs read UTF-8
 
+
+
+RATING_COLUMNS = ("reference", "rated", "kiosk", "package", "level", "reasons", "due",
+                  "follow_up")
+
+
+class CodesRatingWording:
+    """The systems' ratings CSV: level, reason and status codes, times as the kiosk sent them."""
+
+    def header(self, column):
+        return column
+
+    def rated(self, row):
+        return row["rated"]
+
+    def package(self, row):
+        return row["package"]
+
+    def level(self, row):
+        return row["level"]
+
+    def reasons(self, row):
+        return ";".join(row["reasons"])
+
+    def follow_up(self, row):
+        return row["follow_up"]
+
+
+def ratings_csv(rows, wording=None):
+    """A CSV of received ratings, worded by `wording` (CodesRatingWording when None)."""
+    wording = wording or CodesRatingWording()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([wording.header(column) for column in RATING_COLUMNS])
+    for row in rows:
+        writer.writerow(map(spreadsheet_safe, [
+            row["reference"], wording.rated(row), row["kiosk_id"], wording.package(row),
+            wording.level(row), wording.reasons(row), row["due"], wording.follow_up(row)]))
+    return "\ufeff" + out.getvalue()

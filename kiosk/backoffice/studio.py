@@ -45,6 +45,7 @@ NAMESPACE_SCREENS = {
     "question": "eligibility", "ineligible": "eligibility_outcome", "field": "form",
     "option": "form", "id_type": "form", "section": "form", "shortcut": "form", "error": "form",
     "call": "call_clerk",
+    "rating": "done", "rating_reason": "done",
 }
 CONTROL_SCREENS = {
     "start": "home", "build_your_own": "menu", "add_service": "builder", "continue": "builder",

@@ -9,6 +9,7 @@ from ..messages import FIELD_ERRORS
 from ..next_steps import next_steps
 from ..prompts import field_prompt
 from ..references import qr_svg
+from .rating import rating_context
 from ..web import go_to_step, returning_to_check, services, state
 
 bp = Blueprint("journey", __name__)
@@ -176,11 +177,15 @@ def submit():
 
 @bp.get("/done")
 def done():
-    store = services().store
     reference = state().get("completed")
-    submission = store.get_submission(reference) if reference else None
-    if submission is None:
+    if reference is None or services().store.get_submission(reference) is None:
         return go_to_step("home")
+    return done_page(reference)
+
+
+def done_page(reference, rating_error=None, status=200):
+    """The confirmation of `reference`, with its rating (and why a rating was refused)."""
+    submission = services().store.get_submission(reference)
     catalogue = services().catalogue
     item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
     # Grouped by what the resident does next; each group lists the documents worked out
@@ -190,4 +195,5 @@ def done():
                         submission["created"], services().settings.time_zone)
     return render_template("screens/done.html", reference=reference,
                            created=submission["created"], groups=groups,
-                           qr_svg=qr_svg(reference))
+                           qr_svg=qr_svg(reference),
+                           **rating_context(reference, rating_error)), status

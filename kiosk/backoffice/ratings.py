@@ -1,0 +1,197 @@
+"""Residents' ratings (好差评) as the back office keeps them: received, counted, followed up.
+
+No Flask here; this module owns its table and SQL. A rating arrives as signed JSON
+("kiosk.rating/1", kiosk/data/rating.schema.json) for an application the back office
+already has; a resident may change it until they leave the kiosk, so the highest version
+is kept. Every 不满意 / 非常不满意 is followed up: due a number of working days after the
+rating (15 by default; Saturdays, Sundays and the holidays kiosk.ini lists do not count),
+with a status a clerk moves between open, contacted and resolved, each change in the
+application's history (the inbox's audit log).
+"""
+import datetime
+import json
+from collections import Counter
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from ..ratings import DISSATISFIED, LEVELS, SATISFIED
+from ..times import day_after, day_start_utc, hall_date, working_days_after
+from .inbox import Rejected, StatusRefused
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "rating.schema.json"
+RATING = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+FOLLOW_UP_STATUSES = ("open", "contacted", "resolved")
+PERIODS = ("month", "week")
+
+
+class UnknownApplication(Rejected):
+    """A rating for an application the back office does not have."""
+
+
+def check_rating(data):
+    """Raise Rejected unless `data` follows kiosk.rating/1, naming where it fails."""
+    error = best_match(RATING.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "the document"
+        raise Rejected(f"{where}: {error.message[:200]}")
+    try:
+        rated = datetime.datetime.fromisoformat(data["rated"])
+    except ValueError:
+        raise Rejected("rated: not a real time") from None
+    if rated.tzinfo is None:
+        raise Rejected("rated: must carry its time zone")
+    if data["level"] not in ("fairly_satisfied", *DISSATISFIED) and data["reasons"]:
+        raise Rejected("reasons: only fairly_satisfied and the dissatisfied levels say why")
+
+
+def period_of(rated, zone, period):
+    """The period a rating falls in, in the hall's calendar: "2026-11" for a month,
+    "2026-W48" for an ISO week."""
+    day = hall_date(rated, zone)
+    if period == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{day:%Y-%m}"
+
+
+def share_satisfied(counts):
+    """Percent of ratings at the top three levels (好评率), or None with no ratings."""
+    total = sum(counts.values())
+    return round(100 * sum(counts[level] for level in SATISFIED) / total) if total else None
+
+
+def aggregate(rows, zone, period="month"):
+    """Counts per level per period and package, newest period first:
+    [{"period", "packages": [{"package", "package_title", "counts", "total", "share"}],
+      "counts", "total", "share"}] (the period's own line sums its packages)."""
+    cells, titles = {}, {}
+    for row in rows:
+        key = (period_of(row["rated"], zone, period), row["package"])
+        cells.setdefault(key, Counter())[row["level"]] += 1
+        titles[row["package"]] = row["package_title"]
+    periods = {}
+    for (when, package), counts in cells.items():
+        periods.setdefault(when, []).append(
+            {"package": package, "package_title": titles[package], "counts": _full(counts),
+             "total": sum(counts.values()), "share": share_satisfied(counts)})
+    result = []
+    for when in sorted(periods, reverse=True):
+        packages = sorted(periods[when], key=lambda cell: cell["package"])
+        counts = sum((Counter(cell["counts"]) for cell in packages), Counter())
+        result.append({"period": when, "packages": packages, "counts": _full(counts),
+                       "total": sum(counts.values()), "share": share_satisfied(counts)})
+    return result
+
+
+def _full(counts):
+    return {level: counts.get(level, 0) for level in LEVELS}
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _iso(when):
+    return when.isoformat(timespec="seconds")
+
+
+class ReceivedRatings:
+    """The ratings the back office has received, and their follow-ups."""
+
+    def __init__(self, store, settings, zone):
+        self.store = store
+        self.follow_up_days = settings.follow_up_working_days
+        self.holidays = settings.holidays
+        self.zone = zone
+        store.db["rating_received"].create({
+            "reference": str, "kiosk_id": str, "package": str, "package_title": str,
+            "level": str, "reasons": str, "rated": str, "version": int, "received": str,
+            "follow_up": str, "due": str,
+        }, pk="reference", if_not_exists=True)
+        store.db["rating_received"].create_index(["level", "due"], if_not_exists=True)
+
+    def due_date(self, rated):
+        """When the follow-up of a rating made at `rated` (ISO time) is due."""
+        return working_days_after(hall_date(rated, self.zone), self.follow_up_days,
+                                  self.holidays)
+
+    def receive(self, data, now=None):
+        """Keep a rating: "created", "updated" (a newer version) or "duplicate" (this
+        version or a newer one is already here). Rejected for a bad document,
+        UnknownApplication for a reference the inbox does not have."""
+        check_rating(data)
+        db = self.store.db
+        application = next(db.query("select package, package_title from inbox "
+                                    "where reference = ?", [data["reference"]]), None)
+        if application is None:
+            raise UnknownApplication(f"reference: no application {data['reference']} here")
+        current = self.rating(data["reference"])
+        if current and current["version"] >= data["version"]:
+            return "duplicate"
+        follow_up, due = (current["follow_up"], current["due"]) if current else ("", "")
+        if data["level"] in DISSATISFIED and not follow_up:
+            follow_up, due = "open", self.due_date(data["rated"]).isoformat()
+        db["rating_received"].upsert({
+            "reference": data["reference"], "kiosk_id": data["kiosk_id"],
+            "package": application["package"], "package_title": application["package_title"],
+            "level": data["level"], "reasons": json.dumps(data["reasons"]),
+            "rated": data["rated"], "version": data["version"],
+            "received": _iso(now or _now()), "follow_up": follow_up, "due": due,
+        }, pk="reference")
+        return "updated" if current else "created"
+
+    def rating(self, reference):
+        row = next(self.store.db.query("select * from rating_received where reference = ?",
+                                       [reference]), None)
+        return _decoded(row) if row else None
+
+    def rows(self, since=None, until=None, package=None):
+        """Every rating made between the hall's calendar days `since` and `until`
+        (YYYY-MM-DD, both included), of one package or all, oldest first."""
+        clauses, values = [], []
+        if since:
+            clauses.append("rated_utc >= ?")
+            values.append(day_start_utc(since, self.zone))
+        if until:
+            clauses.append("rated_utc < ?")
+            values.append(day_start_utc(day_after(until), self.zone))
+        if package:
+            clauses.append("package = ?")
+            values.append(package)
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        # `rated` carries the kiosk's own offset: compared in UTC, as the bounds are.
+        return [_decoded(row) for row in self.store.db.query(
+            f"select * from (select *, strftime('%Y-%m-%dT%H:%M:%S+00:00', rated) as "
+            f"rated_utc from rating_received) {where} order by rated_utc, reference", values)]
+
+    def summary(self, period="month", **filters):
+        """aggregate() over the ratings the filters let through."""
+        return aggregate(self.rows(**filters), self.zone, period)
+
+    def follow_ups(self, status=None, **filters):
+        """Every dissatisfied rating, soonest due first; of one follow-up status if given."""
+        return [row for row in sorted(self.rows(**filters),
+                                      key=lambda row: (row["due"], row["reference"]))
+                if row["level"] in DISSATISFIED and (status is None or row["follow_up"] == status)]
+
+    def set_follow_up(self, reference, status, who, now=None):
+        """Move a follow-up to `status`, kept in the application's history."""
+        current = self.rating(reference)
+        if current is None or current["level"] not in DISSATISFIED:
+            raise StatusRefused("no_follow_up", reference=reference)
+        if status not in FOLLOW_UP_STATUSES:
+            raise StatusRefused("not_allowed", status=status)
+        if status == current["follow_up"]:
+            return
+        with self.store.db.conn:
+            self.store.db["rating_received"].update(reference, {"follow_up": status})
+            # The application's history is the inbox's audit log: the detail page shows it.
+            self.store.db["audit"].insert({"reference": reference, "who": who,
+                                           "at": _iso(now or _now()), "action": "follow_up",
+                                           "detail": status, "before": current["follow_up"]})
+
+
+def _decoded(row):
+    return {**row, "reasons": json.loads(row["reasons"])}
