@@ -102,6 +102,18 @@ CONTROLS = {
     "start_over_now": N_("Start over now"), "more_time": N_("I need more time"),
 }
 
+# How a resident who cannot see the screen starts read aloud (tests/browser/test_start_speech.py).
+# "start_speech" is said on the idle home screen while read aloud is off, at a tap or a key;
+# "speech_started" after a long press or the keypad's help key has turned read aloud on.
+# Neither asks anyone to listen, so the same words serve every mode.
+GUIDES = {
+    "start_speech": N_("For spoken guidance, touch and hold anywhere on the screen for two "
+                       "seconds, or press the help key."),
+    "speech_started": N_("Read aloud is on. Each button says what it does as you tap it. On "
+                         "a keypad, the arrow keys move from button to button, Enter chooses, "
+                         "and the help key says this screen's guidance again."),
+}
+
 # The errors each kind of field can show (see kiosk.flow.check_answer).
 ERRORS_BY_TYPE = {
     "all": ["required", "too_long", "bad_characters"],
@@ -219,6 +231,7 @@ class Prompts:
         catalogue = self.catalogue
         keys = [f"screen.{name}" for name in SCREENS]
         keys += [f"control.{name}" for name in CONTROLS]
+        keys += [f"guide.{name}" for name in GUIDES]
         keys += [f"language.{code}" for code in LANGUAGES]
         keys += [f"mode.{mode}_{state}" for mode in MODE_LABELS for state in ("on", "off")]
         keys += [f"page.{name}" for name in ERROR_PAGES]
@@ -274,6 +287,9 @@ class Prompts:
 
     def _control(self, name, words, language):
         return words.gettext(CONTROLS[name])
+
+    def _guide(self, name, words, language):
+        return words.gettext(GUIDES[name])
 
     def _language(self, name, words, language, tap_again):
         # A language button speaks in its own language, whatever the screen's language

@@ -43,6 +43,7 @@ NAMESPACE_SCREENS = {
     "added": "builder", "removed": "builder", "document": "builder", "category": "add_service",
     "question": "eligibility", "ineligible": "eligibility_outcome", "field": "form",
     "option": "form", "id_type": "form", "section": "form", "shortcut": "form", "error": "form",
+    "guide": "everywhere",
 }
 CONTROL_SCREENS = {
     "start": "home", "build_your_own": "menu", "add_service": "builder", "continue": "builder",

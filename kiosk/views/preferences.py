@@ -7,6 +7,9 @@ from ..web import local_path, services, state
 
 bp = Blueprint("preferences", __name__)
 VOLUME_STEP = 0.1  # a resident's volume goes back to kiosk.ini's when the session ends
+# Modes a long press or the keypad's help key turns on (never off: a second long press, or
+# a press sent twice, must not silence a resident who cannot see the screen).
+TURNED_ON_WITHOUT_SIGHT = ("speech",)
 
 
 @bp.post("/preferences")
@@ -35,8 +38,20 @@ def change():
             resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
         # Read aloud says what the tap changed on the next screen, before its guidance.
         resident["changed"] = [f"mode.{mode}_{'on' if modes[mode] else 'off'}"]
+    if request.form.get("turn_on") in TURNED_ON_WITHOUT_SIGHT:
+        turn_on_without_sight(resident, request.form["turn_on"])
     resident.modified = True
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
+
+
+def turn_on_without_sight(resident, mode):
+    """Read aloud turned on by a long press or the help key: the next screen says so, then
+    how to go on without seeing the screen, then its own guidance."""
+    modes = dict(resident.get("modes", {}))
+    modes[mode] = True
+    resident["modes"] = modes
+    resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
+    resident["changed"] = [f"mode.{mode}_on", "guide.speech_started"]
 
 
 @bp.post("/still-here")

@@ -146,6 +146,8 @@
       var dialog = document.getElementById("timeout-dialog");
       if (dialog && dialog.dataset.speech) { speak([dialog.dataset.speech]); }
     });
+    // A long press or the keypad's help key (kiosk-start-speech.js): say these again.
+    document.addEventListener("kiosk:speak", function (event) { speak(event.detail.urls); });
     var main = document.getElementById("main");
     speak((main.dataset.speechArrival || "").trim().split(/\s+/));
   });
