@@ -11,7 +11,8 @@
 // - Back: the screen's own Back link; on the on-screen keyboard, its Done key.
 // With read aloud on, kiosk-speech.js says each control as the focus reaches it.
 // KEYPAD is the one place to change when a kiosk's keypad sends other keys (README,
-// "A physical keypad"). Arrows inside a text field still move its caret left and right.
+// "A physical keypad"). Arrows inside a text field still move its caret left and right
+// (and up and down inside a text box of several lines, until its start or end).
 (function () {
   "use strict";
   var KEYPAD = {
@@ -122,7 +123,10 @@
     if (typing && (event.key === "*" || event.key === "ArrowLeft" || event.key === "ArrowRight" ||
                    action === "choose")) { return; }
     if (target.matches("select") && (action === "previous" || action === "next")) { return; }
-    if (target.matches("textarea") && (event.key === "ArrowUp" || event.key === "ArrowDown")) { return; }
+    // In a text box of several lines, Up and Down move the caret between its lines, and
+    // leave the box from its first or last line's end.
+    if (target.matches("textarea") && ((event.key === "ArrowUp" && target.selectionStart > 0) ||
+        (event.key === "ArrowDown" && target.selectionEnd < target.value.length))) { return; }
     // The open dialog's own Escape (Continue) wins over Back.
     if (action === "back" && document.querySelector("dialog[open]")) { return; }
 

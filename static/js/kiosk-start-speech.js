@@ -38,7 +38,8 @@
     turnOn.value = "speech";
     turnOn.hidden = true;
     turnOn.formNoValidate = true;
-    turnOn.setAttribute("formaction", toggle.formAction);
+    // Not toggle.formAction: without the attribute it is the page's own address.
+    turnOn.setAttribute("formaction", toggle.getAttribute("formaction") || toggle.form.getAttribute("action"));
     toggle.form.appendChild(turnOn);
     toggle.form.requestSubmit(turnOn);
   }
