@@ -117,6 +117,18 @@ CALL_STATES = {
     "failed": N_("The call could not be sent. Please ask at the counter."),
 }
 
+# How a resident who cannot see the screen starts read aloud (tests/browser/test_start_speech.py).
+# "start_speech" is said on the idle home screen while read aloud is off, at a tap or a key;
+# "speech_started" after a long press or the keypad's help key has turned read aloud on.
+# Neither asks anyone to listen, so the same words serve every mode.
+GUIDES = {
+    "start_speech": N_("For spoken guidance, touch and hold anywhere on the screen for two "
+                       "seconds, or press the help key."),
+    "speech_started": N_("Read aloud is on. Each button says what it does as you tap it. On "
+                         "a keypad, the arrow keys move from button to button, Enter chooses, "
+                         "and the help key says this screen's guidance again."),
+}
+
 # The errors each kind of field can show (see kiosk.flow.check_answer).
 ERRORS_BY_TYPE = {
     "all": ["required", "too_long", "bad_characters"],
@@ -235,6 +247,7 @@ class Prompts:
         keys = [f"screen.{name}" for name in SCREENS]
         keys += [f"control.{name}" for name in CONTROLS]
         keys += [f"call.{name}" for name in CALL_STATES]
+        keys += [f"guide.{name}" for name in GUIDES]
         keys += [f"language.{code}" for code in LANGUAGES]
         keys += [f"mode.{mode}_{state}" for mode in MODE_LABELS for state in ("on", "off")]
         keys += [f"mode.headphones_{state}" for state in HEADPHONE_NOTICES]
@@ -297,6 +310,9 @@ class Prompts:
 
     def _call(self, name, words, language):
         return words.gettext(CALL_STATES[name])
+
+    def _guide(self, name, words, language):
+        return words.gettext(GUIDES[name])
 
     def _language(self, name, words, language, tap_again):
         # A language button speaks in its own language, whatever the screen's language

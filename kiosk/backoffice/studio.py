@@ -46,6 +46,7 @@ NAMESPACE_SCREENS = {
     "option": "form", "id_type": "form", "section": "form", "shortcut": "form", "error": "form",
     "call": "call_clerk",
     "rating": "done", "rating_reason": "done",
+    "guide": "everywhere",
 }
 CONTROL_SCREENS = {
     "start": "home", "build_your_own": "menu", "add_service": "builder", "continue": "builder",

@@ -5,6 +5,7 @@ from .. import flow
 from ..catalogue import CUSTOM_PACKAGE
 from ..i18n import current_language
 from ..service_search import MAX_QUERY
+from ..settings import LANGUAGES
 from ..validators import printable
 from ..web import returning_to_check, services, state
 
@@ -13,7 +14,12 @@ bp = Blueprint("packages", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("screens/home.html")
+    # Before anyone has chosen a language, how to start read aloud is said in all three:
+    # the screen's language first (see templates/components/start_speech.html).
+    first = current_language()
+    hint_languages = [code for code in sorted(LANGUAGES, key=lambda code: code != first)
+                      if services().speech.available(code)]
+    return render_template("screens/home.html", hint_languages=hint_languages)
 
 
 @bp.get("/packages")

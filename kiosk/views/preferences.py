@@ -7,6 +7,9 @@ from ..web import local_path, services, state
 
 bp = Blueprint("preferences", __name__)
 VOLUME_STEP = 0.1  # a resident's volume goes back to kiosk.ini's when the session ends
+# Modes a long press or the keypad's help key turns on (never off: a second long press, or
+# a press sent twice, must not silence a resident who cannot see the screen).
+TURNED_ON_WITHOUT_SIGHT = ("speech",)
 
 
 @bp.post("/preferences")
@@ -34,6 +37,8 @@ def change():
     if request.form.get("headphones") in headphones.CHANGES:
         headphones.switch(resident, request.form["headphones"],
                           request.form.get("headphone_outputs", ""))
+    if request.form.get("turn_on") in TURNED_ON_WITHOUT_SIGHT:
+        turn_on_without_sight(resident, request.form["turn_on"])
     resident.modified = True
     return redirect(local_path(request.form.get("next"), url_for("packages.home")))
 
@@ -54,6 +59,16 @@ def reach_zone():
     (a stylesheet of the kiosk's own: the page's security policy allows no inline style)."""
     top = services().settings.screen.reach_top_percent
     return Response(f":root {{ --reach-top: {top:g}vh; }}\n", mimetype="text/css")
+
+
+def turn_on_without_sight(resident, mode):
+    """Read aloud turned on by a long press or the help key: the next screen says so, then
+    how to go on without seeing the screen, then its own guidance."""
+    modes = dict(resident.get("modes", {}))
+    modes[mode] = True
+    resident["modes"] = modes
+    resident["modes_used"] = sorted(set(resident.get("modes_used", [])) | {mode})
+    resident["changed"] = [f"mode.{mode}_on", "guide.speech_started"]
 
 
 @bp.post("/still-here")

@@ -150,6 +150,8 @@
     document.addEventListener("kiosk:say", function (event) {
       if (event.detail && event.detail.url) { speak([event.detail.url]); }
     });
+    // A long press or the keypad's help key (kiosk-start-speech.js): say these again.
+    document.addEventListener("kiosk:speak", function (event) { speak(event.detail.urls); });
     var main = document.getElementById("main");
     speak((main.dataset.speechArrival || "").trim().split(/\s+/));
   });
