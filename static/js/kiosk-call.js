@@ -21,7 +21,7 @@
       if (!message) { return; }
       status.textContent = message.textContent;
       document.dispatchEvent(new CustomEvent("kiosk:say", { detail: {
-        url: message.dataset.speechUrl || "", signKey: message.dataset.signKey || "" } }));
+        urls: [message.dataset.speechUrl || ""], signKey: message.dataset.signKey || "" } }));
     }
 
     function poll() {

@@ -146,12 +146,13 @@
       var dialog = document.getElementById("timeout-dialog");
       if (dialog && dialog.dataset.speech) { speak([dialog.dataset.speech]); }
     });
-    // A page that changes by itself (a clerk is on the way) says so with its prompt's audio.
+    // Something to say that no page load brought: a page that changes by itself (a clerk is
+    // on the way, kiosk-call.js), or a long press or help key asking for the guidance again
+    // (kiosk-start-speech.js). detail.urls: prompt audio; detail.signKey: its clip (signs).
     document.addEventListener("kiosk:say", function (event) {
-      if (event.detail && event.detail.url) { speak([event.detail.url]); }
+      var urls = ((event.detail && event.detail.urls) || []).filter(Boolean);
+      if (urls.length) { speak(urls); }
     });
-    // A long press or the keypad's help key (kiosk-start-speech.js): say these again.
-    document.addEventListener("kiosk:speak", function (event) { speak(event.detail.urls); });
     var main = document.getElementById("main");
     speak((main.dataset.speechArrival || "").trim().split(/\s+/));
   });

@@ -25,7 +25,7 @@
     if (speaking()) {
       var main = document.getElementById("main");
       var urls = ((main && main.dataset.speechArrival) || "").trim().split(/\s+/).filter(Boolean);
-      document.dispatchEvent(new CustomEvent("kiosk:speak", { detail: { urls: urls } }));
+      document.dispatchEvent(new CustomEvent("kiosk:say", { detail: { urls: urls } }));
       return;
     }
     // The Read aloud button knows which form keeps the page's draft, and where to come back.
