@@ -49,6 +49,8 @@ MODE_LABELS = {
     "speech": N_("Read aloud"),
     "voice": N_("Voice input"),
     "sign": N_("Sign language"),
+    # Everything twice as large (text, buttons, signer, keyboard), not only the text.
+    "zoom": N_("Zoom everything"),
     # Not a mode of its own: how read aloud is used (a first tap speaks, a second chooses).
     "explore": N_("Hear before choosing"),
 }

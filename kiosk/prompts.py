@@ -100,6 +100,8 @@ CONTROLS = {
     "yes_start_over": N_("Yes, start over"), "no_go_back": N_("No, go back"),
     "build_your_own": N_("Build your own"), "back_to_package": N_("Back to my package"),
     "start_over_now": N_("Start over now"), "more_time": N_("I need more time"),
+    # Zoom mode's top bar: languages and modes folded behind this one button.
+    "display_menu": N_("Language, display and sound"),
 }
 
 # The errors each kind of field can show (see kiosk.flow.check_answer).
