@@ -27,7 +27,7 @@ from walk import walk  # noqa: E402
 
 LANGUAGES = ["zh", "en", "ko"]
 MODES = {"default": [], "large-text": ["large_text"], "high-contrast": ["high_contrast"],
-         "sign-language": ["sign"]}
+         "sign-language": ["sign"], "zoom": ["zoom"]}
 ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 
 

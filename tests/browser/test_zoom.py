@@ -25,7 +25,7 @@ if os.environ.get("KIOSK_RELEASE") == "1":
     CASES = [(language, orientation, modes) for language in ("zh", "en", "ko")
              for orientation in ORIENTATIONS for modes in (["zoom"], ["zoom", "sign"])]
 else:
-    # About 45 s a walk: Chinese where height is short (keyboard, reach), Korean (the
+    # About 30 s a walk: Chinese where height is short (keyboard, reach), Korean (the
     # longest words) where width is narrow.
     CASES = [("zh", "landscape", ["zoom"]), ("ko", "portrait", ["zoom"])]
 
@@ -55,7 +55,8 @@ def open_menu_problems(page):
     return [f"builder, menu open: {problem}" for problem in found]
 
 
-@pytest.mark.parametrize("language, orientation, modes", CASES)
+@pytest.mark.parametrize("language, orientation, modes", CASES,
+                         ids=[f"{l}-{o}-{'+'.join(m)}" for l, o, m in CASES])
 def test_every_screen_at_200_percent(browser, kiosk_server, language, orientation, modes):
     app, base_url = kiosk_server
     context = browser.new_context(base_url=base_url, viewport=ORIENTATIONS[orientation],
