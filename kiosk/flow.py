@@ -9,7 +9,8 @@ from .validators import ID_TYPES, Invalid, check_date, check_email, check_id_num
     check_number, check_phone, check_resident_id, clean_text, printable, resident_id_facts
 
 STEPS = ("menu", "builder", "eligibility", "form", "check")
-ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign")
+ACCESSIBILITY_MODES = ("large_text", "high_contrast", "speech", "voice", "sign",
+                       "zoom")  # whole-screen zoom to 200% (static/css/zoom.css)
 # Wheelchair mode: every control in the lowest part of the screen (kiosk.ini [screen]).
 ACCESSIBILITY_MODES += ("wheelchair",)
 # Choices within a mode: kept with the modes, not reported as modes used.

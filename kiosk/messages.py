@@ -51,6 +51,8 @@ MODE_LABELS = {
     "sign": N_("Sign language"),
     # Every control low on the screen, in a seated resident's reach.
     "wheelchair": N_("Low screen (wheelchair)"),
+    # Everything twice as large (text, buttons, signer, keyboard), not only the text.
+    "zoom": N_("Zoom everything"),
     # Not a mode of its own: how read aloud is used (a first tap speaks, a second chooses).
     "explore": N_("Hear before choosing"),
     # How fast read aloud speaks: kiosk.ini's slow rate, chosen by the resident.

@@ -106,6 +106,8 @@ CONTROLS = {
     "start_over_now": N_("Start over now"), "more_time": N_("I need more time"),
     "call_clerk": N_("Call a clerk"), "cancel_call": N_("Cancel the call"),
     "back_to_application": N_("Back to my application"),
+    # Zoom mode's top bar: languages and modes folded behind this one button.
+    "display_menu": N_("Language, display and sound"),
 }
 
 # What the "A clerk is coming" page says as the call moves on (said and signed when it changes).

@@ -26,8 +26,8 @@ from layout import LANDSCAPE, PORTRAIT  # noqa: E402
 from walk import walk  # noqa: E402
 
 LANGUAGES = ["zh", "en", "ko"]
-MODES = {"default": [], "large-text": ["large_text"], "high-contrast": ["high_contrast"], "wheelchair": ["wheelchair"],
-         "sign-language": ["sign"]}
+MODES = {"default": [], "large-text": ["large_text"], "high-contrast": ["high_contrast"],
+         "wheelchair": ["wheelchair"], "sign-language": ["sign"], "zoom": ["zoom"]}
 ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 
 

@@ -286,6 +286,23 @@ def test_large_text_is_a_session_toggle(client):
     assert "large-text" not in (client.get("/").document.get("class") or "")
 
 
+def test_zoom_is_a_session_toggle_that_folds_the_top_bar_behind_one_button(client):
+    choose(client)
+    builder = client.get("/builder").document
+    assert builder.find(".//details[@class='zoom-menu']") is None
+    post(client, "/preferences", {"toggle": "zoom", "next": "/builder"})
+    assert "zoom" in client.get("/").document.get("class")
+    menu = client.get("/builder").document.find(".//header//details[@class='zoom-menu']")
+    # Languages and every mode (zoom's own switch too) are inside; Start over is not.
+    assert menu.find("summary").get("class") == "button button--toggle zoom-menu__button"
+    assert len(menu.findall(".//button[@name='lang']")) == 3
+    assert {button.get("value") for button in menu.findall(".//button[@name='toggle']")} == \
+        {"speech", "voice", "sign", "large_text", "high_contrast", "zoom"}
+    assert not menu.findall(".//a")
+    post(client, "/preferences", {"toggle": "zoom", "next": "/"})
+    assert "zoom" not in (client.get("/").document.get("class") or "")
+
+
 @pytest.mark.parametrize("next_url", ["/\\evil.example/phish", "/%5Cevil.example/phish",
                                       "/\tevil", "//evil.example", "https://evil.example/",
                                       "/\r\n/evil"])

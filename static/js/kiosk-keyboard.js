@@ -346,7 +346,8 @@ function start(root) {
   function keepInView() {
     if (!field || root.hidden) { return; }
     // From its layout height, not its box: the box is still sliding up (transform).
-    const keyboardTop = window.innerHeight - root.offsetHeight;
+    // (offsetHeight is before zoom mode's 200%; boxes and innerHeight are on the screen.)
+    const keyboardTop = window.innerHeight - root.offsetHeight * (root.currentCSSZoom || 1);
     // The field goes below the top bar and, in portrait, the signer window stuck under it
     // (beside the content in landscape, where it covers no field).
     let ceiling = [...document.querySelectorAll(".top-dock, [data-signer]")]

@@ -161,7 +161,9 @@
       if (!dock) { return; }
       var measure = function () {
         var counts = pair[0] !== "[data-signer]" || getComputedStyle(dock).position === "sticky";
-        root.style.setProperty(pair[1], (counts ? dock.getBoundingClientRect().height : 0) + "px");
+        // A box is measured on the screen; CSS lengths are before zoom mode's 200%.
+        var height = dock.getBoundingClientRect().height / (dock.currentCSSZoom || 1);
+        root.style.setProperty(pair[1], (counts ? height : 0) + "px");
       };
       measure();
       if (window.ResizeObserver) { new ResizeObserver(measure).observe(dock); }

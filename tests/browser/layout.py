@@ -43,10 +43,11 @@ MEASURE = """
 """
 
 
-def layout_problems(page, large_text):
-    """A list of what is too small or sticks out on the current screen (empty when fine)."""
+def layout_problems(page, large_text, zoom=1):
+    """A list of what is too small or sticks out on the current screen (empty when fine).
+    In zoom mode (zoom=2) every control must be twice the size on the screen."""
     measured = page.evaluate(MEASURE)
-    smallest = 60 if large_text else 48
+    smallest = (60 if large_text else 48) * zoom
     problems = [f"control {c['name']} is {c['width']:.0f}×{c['height']:.0f}"
                 for c in measured["controls"]
                 if c["width"] < smallest - 0.5 or c["height"] < smallest - 0.5]
@@ -58,6 +59,32 @@ def layout_problems(page, large_text):
     if measured["overflow"] > 0:
         problems.append(f"the page is {measured['overflow']}px wider than the screen")
     return sorted(set(problems))
+
+
+# Zoom mode: no sideways scrolling at all, and no element reaching past either edge of the
+# screen (a box cut off at the edge scrolls nowhere, but is cut off all the same).
+SIDEWAYS = """
+() => {
+  const scroller = document.scrollingElement, problems = [];
+  if (scroller.scrollWidth > scroller.clientWidth)
+    problems.push(`the page scrolls sideways (${scroller.scrollWidth} > ${scroller.clientWidth})`);
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('dialog:not([open]), .visually-hidden, .skip-link, svg, [hidden], details:not([open]) > :not(summary)')) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.left < -0.5 || box.right > innerWidth + 0.5)
+      problems.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.innerText || '').trim().slice(0, 30)}" sticks out (${Math.round(box.left)} to ${Math.round(box.right)} of ${innerWidth})`);
+  }
+  return problems;
+}
+"""
+
+
+def sideways_problems(page):
+    """What scrolls or sticks out sideways on the current screen (empty when fine)."""
+    return page.evaluate(SIDEWAYS)
 
 
 def axe_violations(page):
@@ -123,12 +150,16 @@ def reach_problems(page, needs_primary=True):
     return page.evaluate(REACH, needs_primary)
 
 
-def keyboard_problems(page, tap=True):
+def keyboard_problems(page, tap=True, close_between=False):
     """Open the on-screen keyboard on each typed field of the screen; it must never cover
-    the field (nor leave it under the top bar). Returns problems, keyboard left closed."""
+    the field (nor leave it under the top bar). Returns problems, keyboard left closed.
+    close_between: close it before the next field (in zoom mode the open keyboard may
+    cover the next field, which a resident reaches with the keyboard's Next)."""
     problems = []
     for field_id in page.locator("main [data-keyboard]").evaluate_all("(els) => els.map((el) => el.id)"):
         field = page.locator(f"#{field_id}")
+        if close_between:
+            close_keyboard(page)
         if tap:
             field.tap()
         else:
