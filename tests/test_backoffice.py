@@ -141,7 +141,8 @@ def schema_valid_documents():
         "created": st.datetimes(timezones=st.sampled_from(ZONES)).map(lambda when: when.isoformat()),
         "language": st.sampled_from(["zh", "en", "ko"]),
         "accessibility_modes": st.lists(st.sampled_from(
-            ["large_text", "high_contrast", "speech", "voice", "sign", "zoom"]), unique=True),
+            ["large_text", "high_contrast", "speech", "voice", "sign", "zoom", "wheelchair"]),
+            unique=True),
         "package": st.fixed_dictionaries({"key": st.none() | key, "title": st.none() | text,
                                           "title_zh": st.none() | text}),
         "items": st.lists(st.fixed_dictionaries({"key": key, "title": text, "title_zh": text,

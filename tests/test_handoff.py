@@ -192,6 +192,20 @@ def test_the_kiosks_own_payload_follows_the_published_schema(tmp_path):
     check_submission(payload(kiosk(app).store.get_submission(reference), kiosk(app).catalogue))
 
 
+def test_a_resident_who_used_every_mode_is_handed_off(tmp_path):
+    """Each mode a resident can turn on is one the published schema takes (a new mode added
+    to the kiosk but not to the schema would turn its users' applications into dead letters)."""
+    from kiosk.backoffice.inbox import check_submission
+    from kiosk.flow import ACCESSIBILITY_MODES
+    from kiosk.handoff import payload
+    app = back_office_app(tmp_path)
+    reference = kiosk(app).store.create_submission(
+        "K2", {**RECORD, "modes": list(ACCESSIBILITY_MODES)})
+    document = payload(kiosk(app).store.get_submission(reference), kiosk(app).catalogue)
+    assert set(document["accessibility_modes"]) == set(ACCESSIBILITY_MODES)
+    check_submission(document)
+
+
 def test_answers_are_purged_after_the_retention_days_but_the_record_stays(tmp_path):
     from support import make_app
     app = make_app(tmp_path)
