@@ -119,7 +119,7 @@ CALL_STATES = {
     "failed": N_("The call could not be sent. Please ask at the counter."),
 }
 
-# How a resident who cannot see the screen starts read aloud (tests/browser/test_start_speech.py).
+# How a resident who cannot see the screen starts read aloud (tests/browser/test_speech_without_sight.py).
 # "start_speech" is said on the idle home screen while read aloud is off, at a tap or a key;
 # "speech_started" after a long press or the keypad's help key has turned read aloud on.
 # Neither asks anyone to listen, so the same words serve every mode.

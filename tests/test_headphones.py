@@ -1,7 +1,7 @@
 """Private speech on headphones (EN 301 549 5.1.3, Section 508 402.2), on the server side:
 plugging in turns read aloud on and says so, pulling out turns it off with a notice, the
 resident chooses a slower rate, and Start over puts volume, rate and read aloud back to
-kiosk.ini's. What the browser decides: tests/browser/test_headphones.py."""
+kiosk.ini's. What the browser decides: tests/browser/test_private_speech.py."""
 import json
 
 import pytest

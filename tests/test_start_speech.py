@@ -1,6 +1,6 @@
 """Starting read aloud without sight: the home screen's spoken hint, and turn_on=speech (sent
 by a long press or the keypad's help key), which turns read aloud on and never off.
-In the browser: tests/browser/test_start_speech.py."""
+In the browser: tests/browser/test_speech_without_sight.py."""
 import re
 
 import pytest

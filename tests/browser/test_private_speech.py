@@ -2,7 +2,7 @@
 
 Chromium's fake media devices cannot be plugged in or out, so each tab gets a
 navigator.mediaDevices.enumerateDevices() the test controls (page.add_init_script), and
-the test fires devicechange as the browser would. What the server keeps: test_headphones.py."""
+the test fires devicechange as the browser would. What the server keeps: tests/test_headphones.py."""
 import json
 
 import pytest
