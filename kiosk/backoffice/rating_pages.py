@@ -8,11 +8,11 @@ from flask import session
 from flask_babel import gettext as _
 
 from ..handoff import verify
-from ..i18n import local
 from ..messages import N_
 from ..ratings import LEVEL_LABELS, LEVELS, REASON_LABELS
 from ..times import local_text
 from ..web import services, staff_only
+from .clerks import ClerkWording
 from .export import ratings_csv
 from .inbox import Rejected, StatusRefused, load_document
 from .ratings import FOLLOW_UP_STATUSES, PERIODS, UnknownApplication
@@ -112,25 +112,16 @@ def follow_up(reference):
     return redirect(url_for("ratings.ratings", **kept) + "#follow-ups")
 
 
-class ClerkRatingWording:
-    """The ratings CSV in the clerk's language, times in the hall's zone."""
+class ClerkRatingWording(ClerkWording):
+    """The ratings CSV in the clerk's language, times in the hall's zone (packages as the
+    inbox's CSV words them)."""
 
     HEADERS = {"reference": N_("Reference"), "rated": N_("Rated at"), "kiosk": N_("Kiosk"),
                "package": N_("Package"), "level": N_("Rating"), "reasons": N_("Reasons"),
                "due": N_("Follow up by"), "follow_up": N_("Follow-up")}
 
-    def __init__(self, catalogue, zone):
-        self.catalogue, self.zone = catalogue, zone
-
-    def header(self, column):
-        return _(self.HEADERS[column])
-
     def rated(self, row):
         return local_text(row["rated"], self.zone)
-
-    def package(self, row):
-        package = self.catalogue.packages.get(row["package"])
-        return local(package.title) if package else row["package_title"]
 
     def level(self, row):
         return _(LEVEL_LABELS[row["level"]])
