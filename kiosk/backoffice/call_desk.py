@@ -15,20 +15,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..clerk_call import public
-from ..handoff import verify
 from ..languages import profile
 from ..settings import LANGUAGES
 from ..web import local_path, services, staff_only
 from .calls import CallRefused, CallRejected
 from .inbox import Rejected, load_document
+from .receiving import refused as _refused, signed_body
 from .studio import SCREENS
 
 bp = Blueprint("calls", __name__, url_prefix="/backoffice")
 MAX_CALL_BODY = 4 * 1024   # a call document is a couple of hundred bytes
-
-
-def _refused(status, code, message):
-    return jsonify(error=code, message=message), status
 
 
 def _signed_body():
@@ -36,13 +32,7 @@ def _signed_body():
     if (request.content_length or 0) > MAX_CALL_BODY:
         return None, _refused(400, "too_large",
                               f"a call document has at most {MAX_CALL_BODY} bytes")
-    body = request.get_data(cache=False)
-    kiosk = services()
-    problem = verify(kiosk.handoff_secret, request.headers, body,
-                     kiosk.settings.handoff.max_clock_skew_seconds)
-    if problem:
-        return None, _refused(401, "unauthorized", problem)
-    return body, None
+    return signed_body()
 
 
 @bp.post("/api/calls")

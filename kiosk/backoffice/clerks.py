@@ -7,7 +7,6 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
                    request, session, url_for)
 from flask_babel import gettext as _
 
-from ..handoff import verify
 from ..i18n import local
 from ..references import qr_svg
 from ..messages import N_, STATUS_LABELS
@@ -16,6 +15,7 @@ from ..validators import mask
 from ..web import services, staff_only
 from .export import CodesWording, csv_text
 from .inbox import NEXT_STATUSES, NOTE_LENGTH, STATUSES, Rejected, StatusRefused, load_document
+from .receiving import signed_body
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 MAX_BODY = 256 * 1024
@@ -25,12 +25,10 @@ MAX_BODY = 256 * 1024
 def receive():
     """Receive one kiosk.submission/1: 401 for a bad signature, 415 for a body that is not
     JSON, 400 (with the reason) for one that breaks the schema."""
+    body, refusal = signed_body()
+    if refusal:
+        return refusal
     kiosk = services()
-    body = request.get_data(cache=False)
-    problem = verify(kiosk.handoff_secret, request.headers, body,
-                     kiosk.settings.handoff.max_clock_skew_seconds)
-    if problem:
-        return jsonify(error="unauthorized", message=problem), 401
     if request.mimetype != "application/json":
         return jsonify(error="unsupported_type", message="send application/json"), 415
     try:

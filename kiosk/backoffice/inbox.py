@@ -46,19 +46,31 @@ class StatusRefused(KioskError):
         self.details = details
 
 
-def check_submission(data):
-    """Raise Rejected unless `data` follows the published kiosk.submission/1 JSON Schema
-    (kiosk/data/submission.schema.json), with a reason naming where it fails."""
-    error = best_match(SUBMISSION.iter_errors(data))
+def check_document(schema, data):
+    """Raise Rejected unless `data` follows the JSON Schema `schema`, with a reason naming
+    where it fails (what a kiosk's developer needs to fix it)."""
+    error = best_match(schema.iter_errors(data))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
         raise Rejected(f"{where}: {error.message[:200]}")
+
+
+def zoned_time(data, field):
+    """`data[field]` as a time, which must be real and carry its time zone (else Rejected)."""
     try:
-        created = datetime.datetime.fromisoformat(data["created"])
+        when = datetime.datetime.fromisoformat(data[field])
     except ValueError:
-        raise Rejected("created: not a real time") from None
-    if created.tzinfo is None:
-        raise Rejected("created: must carry its time zone")
+        raise Rejected(f"{field}: not a real time") from None
+    if when.tzinfo is None:
+        raise Rejected(f"{field}: must carry its time zone")
+    return when
+
+
+def check_submission(data):
+    """Raise Rejected unless `data` follows the published kiosk.submission/1 JSON Schema
+    (kiosk/data/submission.schema.json), with a reason naming where it fails."""
+    check_document(SUBMISSION, data)
+    zoned_time(data, "created")
 
 
 def load_document(body):

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask import session
 from flask_babel import gettext as _
 
-from ..handoff import verify
 from ..messages import N_
 from ..ratings import LEVEL_LABELS, LEVELS, REASON_LABELS
 from ..times import local_text
@@ -16,6 +15,7 @@ from .clerks import ClerkWording
 from .export import ratings_csv
 from .inbox import Rejected, StatusRefused, load_document
 from .ratings import FOLLOW_UP_STATUSES, PERIODS, UnknownApplication
+from .receiving import signed_body
 
 bp = Blueprint("ratings", __name__, url_prefix="/backoffice")
 FOLLOW_UP_LABELS = {"open": N_("Open"), "contacted": N_("Contacted"),
@@ -28,12 +28,10 @@ def receive():
     """Receive one kiosk.rating/1: 401 for a bad signature, 415 for a body that is not
     JSON, 400 (with the reason) for one that breaks the schema, 422 for an application
     this back office does not have."""
+    body, refusal = signed_body()
+    if refusal:
+        return refusal
     kiosk = services()
-    body = request.get_data(cache=False)
-    problem = verify(kiosk.handoff_secret, request.headers, body,
-                     kiosk.settings.handoff.max_clock_skew_seconds)
-    if problem:
-        return jsonify(error="unauthorized", message=problem), 401
     if request.mimetype != "application/json":
         return jsonify(error="unsupported_type", message="send application/json"), 415
     try:

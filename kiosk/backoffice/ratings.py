@@ -14,11 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from ..ratings import DISSATISFIED, LEVELS, SATISFIED
 from ..times import day_after, day_start_utc, hall_date, working_days_after
-from .inbox import Rejected, StatusRefused
+from .inbox import Rejected, StatusRefused, check_document, zoned_time
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "rating.schema.json"
 RATING = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
@@ -32,16 +31,8 @@ class UnknownApplication(Rejected):
 
 def check_rating(data):
     """Raise Rejected unless `data` follows kiosk.rating/1, naming where it fails."""
-    error = best_match(RATING.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "the document"
-        raise Rejected(f"{where}: {error.message[:200]}")
-    try:
-        rated = datetime.datetime.fromisoformat(data["rated"])
-    except ValueError:
-        raise Rejected("rated: not a real time") from None
-    if rated.tzinfo is None:
-        raise Rejected("rated: must carry its time zone")
+    check_document(RATING, data)
+    zoned_time(data, "rated")
     if data["level"] not in ("fairly_satisfied", *DISSATISFIED) and data["reasons"]:
         raise Rejected("reasons: only fairly_satisfied and the dissatisfied levels say why")
 
