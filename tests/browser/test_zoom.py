@@ -4,8 +4,9 @@ on-screen keyboard), reflowing on the kiosk's screens without sideways scrolling
 On every screen of a whole journey: nothing scrolls or sticks out sideways, every control
 is at least 96 screen px (twice the normal 48), the primary action and the top bar are in
 reach, the keyboard never covers its field, axe finds nothing; the top bar's folded menu,
-open, too. Chinese in landscape and Korean in portrait; KIOSK_RELEASE=1 walks every
-language in both orientations, with and without sign language. Then boxes measured with
+open, too. Chinese in landscape, Korean in portrait, English in portrait with sign
+language; KIOSK_RELEASE=1 walks every language in both orientations, alone, with sign
+language and with large text. Then boxes measured with
 and without zoom show it really doubles each kind of element.
 """
 import os
@@ -23,11 +24,14 @@ pytestmark = pytest.mark.browser
 ORIENTATIONS = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
 if os.environ.get("KIOSK_RELEASE") == "1":
     CASES = [(language, orientation, modes) for language in ("zh", "en", "ko")
-             for orientation in ORIENTATIONS for modes in (["zoom"], ["zoom", "sign"])]
+             for orientation in ORIENTATIONS
+             for modes in (["zoom"], ["zoom", "sign"], ["zoom", "large_text"])]
 else:
     # About 30 s a walk: Chinese where height is short (keyboard, reach), Korean (the
-    # longest words) where width is narrow.
-    CASES = [("zh", "landscape", ["zoom"]), ("ko", "portrait", ["zoom"])]
+    # longest words) where width is narrow, and English with sign language (the signer at
+    # 200% beside the page) so every language and the risky pair are measured every run.
+    CASES = [("zh", "landscape", ["zoom"]), ("ko", "portrait", ["zoom"]),
+             ("en", "portrait", ["zoom", "sign"])]
 
 
 def zoom_problems(page, name):
