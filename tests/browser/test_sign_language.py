@@ -59,7 +59,7 @@ def test_the_slow_speed_control_slows_the_clip(kiosk_page, kiosk_server):
     half.tap()
     expect(half).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("document.querySelector('[data-signer-video]').playbackRate") == 0.5
-    page.get_by_role("button", name=Resident(page, app, "zh").words("Larger")).tap()
+    page.get_by_role("button", name=Resident(page, app, "zh").words("Larger"), exact=True).tap()
     expect(page.locator("[data-signer]")).to_have_class("signer signer--large")
 
 
