@@ -297,7 +297,7 @@ def test_zoom_is_a_session_toggle_that_folds_the_top_bar_behind_one_button(clien
     assert menu.find("summary").get("class") == "button button--toggle zoom-menu__button"
     assert len(menu.findall(".//button[@name='lang']")) == 3
     assert {button.get("value") for button in menu.findall(".//button[@name='toggle']")} == \
-        {"speech", "voice", "sign", "large_text", "high_contrast", "zoom"}
+        {"speech", "voice", "sign", "large_text", "high_contrast", "wheelchair", "zoom"}
     assert not menu.findall(".//a")
     post(client, "/preferences", {"toggle": "zoom", "next": "/"})
     assert "zoom" not in (client.get("/").document.get("class") or "")
