@@ -89,7 +89,11 @@ class SQLiteSessionInterface(SessionInterface):
         if getattr(session, "wiped", False) and old_id:
             self.store.delete_session(old_id)
         if not session:
-            if old_id:
+            # Only the request that ended the session takes the cookie away. Prompt audio
+            # still loading from the page before carries the id a resident's start has just
+            # replaced (rotate): unknown now, but deleting the cookie in its answer would
+            # take away the new id the browser has just been given.
+            if old_id and getattr(session, "wiped", False):
                 response.delete_cookie(COOKIE_NAME, path="/")
             return
         lifetime = (self.staff_lifetime_seconds if session.get("staff")

@@ -384,6 +384,23 @@ def test_a_planted_session_id_reads_nothing_once_the_resident_starts(client):
     assert token
 
 
+def test_audio_still_loading_with_the_old_id_does_not_end_the_residents_start(client):
+    """Choosing a package gives the session a new id; the menu's prompt audio, still
+    loading with the old one, must not take the new cookie away (the resident's next page
+    would open a fresh session, back on the menu in Chinese: seen with read aloud on)."""
+    csrf_token(client)
+    client.post("/preferences", data={"csrf_token": csrf_token(client), "lang": "en",
+                                      "next": "/"})
+    old = client.get_cookie("kiosk_session").value
+    choose(client)
+    late = client.application.test_client()
+    late.set_cookie("kiosk_session", old)
+    answer = late.get("/reach-zone.css")            # a request that reads the session
+    assert answer.status_code == 200
+    assert "kiosk_session" not in " ".join(answer.headers.getlist("Set-Cookie"))
+    assert client.get("/builder").status_code == 200
+
+
 def test_start_over_leaves_no_answer_in_the_database_files(app, client):
     import pathlib
     choose(client)
