@@ -15,7 +15,7 @@ from ..validators import mask
 from ..web import services, staff_only
 from .export import CodesWording, csv_text
 from .inbox import NEXT_STATUSES, NOTE_LENGTH, STATUSES, Rejected, StatusRefused, load_document
-from .receiving import signed_body
+from .receiving import signed_json
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 MAX_BODY = 256 * 1024
@@ -25,12 +25,10 @@ MAX_BODY = 256 * 1024
 def receive():
     """Receive one kiosk.submission/1: 401 for a bad signature, 415 for a body that is not
     JSON, 400 (with the reason) for one that breaks the schema."""
-    body, refusal = signed_body()
+    body, refusal = signed_json()
     if refusal:
         return refusal
     kiosk = services()
-    if request.mimetype != "application/json":
-        return jsonify(error="unsupported_type", message="send application/json"), 415
     try:
         data = load_document(body)
     except Rejected as error:

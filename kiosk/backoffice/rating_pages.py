@@ -15,7 +15,7 @@ from .clerks import ClerkWording
 from .export import ratings_csv
 from .inbox import Rejected, StatusRefused, load_document
 from .ratings import FOLLOW_UP_STATUSES, PERIODS, UnknownApplication
-from .receiving import signed_body
+from .receiving import signed_json
 
 bp = Blueprint("ratings", __name__, url_prefix="/backoffice")
 FOLLOW_UP_LABELS = {"open": N_("Open"), "contacted": N_("Contacted"),
@@ -28,12 +28,10 @@ def receive():
     """Receive one kiosk.rating/1: 401 for a bad signature, 415 for a body that is not
     JSON, 400 (with the reason) for one that breaks the schema, 422 for an application
     this back office does not have."""
-    body, refusal = signed_body()
+    body, refusal = signed_json()
     if refusal:
         return refusal
     kiosk = services()
-    if request.mimetype != "application/json":
-        return jsonify(error="unsupported_type", message="send application/json"), 415
     try:
         outcome = kiosk.received_ratings.receive(load_document(body))
     except UnknownApplication as error:

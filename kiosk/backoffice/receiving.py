@@ -25,3 +25,14 @@ def signed_body():
     if problem:
         return None, refused(401, "unauthorized", problem)
     return body, None
+
+
+def signed_json():
+    """(body, None) for a signed JSON request, else (None, the refusal): 401 unsigned, 415
+    for a body that does not say it is JSON (what the hand-off contract promises)."""
+    body, refusal = signed_body()
+    if refusal:
+        return None, refusal
+    if request.mimetype != "application/json":
+        return None, refused(415, "unsupported_type", "send application/json")
+    return body, None

@@ -102,6 +102,8 @@ def test_a_tap_on_the_home_screen_says_how_to_start_read_aloud(kiosk_page, kiosk
 def test_a_key_on_the_home_screen_says_it_too_and_the_help_key_turns_read_aloud_on(kiosk_page, kiosk_server):
     app, _ = kiosk_server
     page = kiosk_page
+    # The kiosk's physical keypad (arrows, Enter, help) is what this test is about: its
+    # keys reach the page as key events, as a USB keypad's do.
     page.keyboard.press("ArrowDown")
     page.wait_for_function("""() => { const a = document.getElementById('start-speech-hint');
         return a && a.currentSrc.includes('/speech/zh/normal/guide.start_speech.wav'); }""")
