@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from handoff_support import RECORD, back_office_app, sending_app, serve  # noqa: E402
@@ -40,7 +42,8 @@ def main(count=1000):
         while delivered < count:
             delivered += outbox.deliver_due(limit=200)
         seconds = time.perf_counter() - started
-        stored = receiver.extensions["kiosk"].store.db["inbox"].count
+        stored = receiver.extensions["kiosk"].backoffice_database.scalar(
+            text("select count(*) from inbox"))
         print(f"deliver {count} queued submissions over HTTP to the built-in back office: "
               f"{seconds:.1f} s ({count / seconds:.0f} a second); back office holds {stored}")
         server.shutdown()

@@ -29,15 +29,13 @@ def fill(app, count):
     services = app.extensions["kiosk"]
     start = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.timezone.utc)
     references = []
-    with services.store.db.conn:
-        for number in range(count):
-            record = {**RECORD, "answers": {**RECORD["answers"],
-                                            "applicant_phone": f"139 {number:08d}"}}
-            reference = services.store.create_submission("K7", record)
-            document = payload(services.store.get_submission(reference), services.catalogue)
-            services.backoffice.receive(document,
-                                        now=start + datetime.timedelta(minutes=number))
-            references.append(reference)
+    for number in range(count):
+        record = {**RECORD, "answers": {**RECORD["answers"],
+                                        "applicant_phone": f"139 {number:08d}"}}
+        reference = services.store.create_submission("K7", record)
+        document = payload(services.store.get_submission(reference), services.catalogue)
+        services.backoffice.receive(document, now=start + datetime.timedelta(minutes=number))
+        references.append(reference)
     return references
 
 

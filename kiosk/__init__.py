@@ -18,6 +18,7 @@ from .sessions import SQLiteSessionInterface
 from .settings import Settings, load_settings
 from .prompts import Prompts
 from .speech import Speech
+from .backoffice.database import Database, sqlite_url
 from .backoffice.inbox import BackOffice
 from .backoffice.calls import Calls
 from .clerk_call import BuiltInDesk, HttpDesk, calls_base
@@ -57,6 +58,7 @@ class Services:
     desk: object        # where a resident's call for a clerk goes (kiosk.clerk_call.Desk)
     ratings: Ratings                    # the residents' ratings on this kiosk
     received_ratings: ReceivedRatings   # and as the back office keeps them
+    backoffice_database: Database       # where the back office keeps its tables
 
 
 def create_app(test_config=None):
@@ -89,20 +91,22 @@ def _build_app(test_config):
     prompts = Prompts(catalogue)
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
-    back_office = BackOffice(store)
+    database = Database(settings.backoffice_database or sqlite_url(settings.database_path))
+    database.upgrade()
+    back_office = BackOffice(database)
     ratings = Ratings(store)
-    received_ratings = ReceivedRatings(store, settings.ratings, settings.time_zone)
+    received_ratings = ReceivedRatings(database, settings.ratings, settings.time_zone)
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
     outbox = Outbox(store, catalogue, _target(settings, back_office, received_ratings, secret),
                     settings.handoff.retry_hours, ratings)
     keyboards = input_methods(settings.keyboard)
-    calls = Calls(store)
+    calls = Calls(database)
     app.extensions["kiosk"] = Services(
         settings, catalogue, store, prompts, voices, listener,
-        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(store, settings.staff),
+        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(database, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
         ServiceFinder(catalogue, keyboards["pinyin"].initials), calls,
-        _desk(settings, calls, secret), ratings, received_ratings)
+        _desk(settings, calls, secret), ratings, received_ratings, database)
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,

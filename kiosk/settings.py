@@ -140,6 +140,7 @@ class Settings:
     screen: ScreenSettings
     config_path: Path
     ratings: RatingSettings = RatingSettings(15, frozenset())
+    backoffice_database: str = ""   # a SQLAlchemy URL; "" for the kiosk's own SQLite file
 
 
 def config_path_from_environment():
@@ -202,6 +203,7 @@ def load_settings(path=None, overrides=None):
         screen=_screen_settings(reader),
         config_path=path,
         ratings=_rating_settings(reader),
+        backoffice_database=_backoffice_database(reader, base),
     )
     reader.refuse_unknown()
     return settings
@@ -219,6 +221,24 @@ def _time_zone(reader):
 
 def _optional_path(base, value):
     return base / value if value else None
+
+
+def _backoffice_database(reader, base):
+    """The back office's database URL: empty (the kiosk's own SQLite file), a
+    postgresql:// URL, or sqlite:///path (relative to kiosk.ini's folder)."""
+    url = reader.text("backoffice", "database", allow_empty=True)
+    if not url:
+        return ""
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        if len(url.split("://", 1)[1]) < 2:
+            raise reader.error("backoffice", "database", "names no server or database")
+        return url
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        return f"sqlite:///{(base / path) if not path.is_absolute() else path}"
+    raise reader.error("backoffice", "database",
+                       "must be empty (this kiosk's own file), postgresql://USER:PASSWORD@HOST/"
+                       f"DATABASE or sqlite:///PATH, not {url!r}")
 
 
 def _handoff_settings(reader):

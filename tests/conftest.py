@@ -17,3 +17,13 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def backoffice_database(tmp_path):
+    """A back office database at the latest migration."""
+    from kiosk.backoffice.database import Database, sqlite_url
+    database = Database(sqlite_url(tmp_path / "backoffice.db"))
+    database.upgrade()
+    yield database
+    database.dispose()

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from sqlalchemy import text
 
 from handoff_support import RECORD
 from support import csrf_token, make_app
@@ -198,7 +199,8 @@ def test_times_are_shown_and_filtered_in_the_halls_time_zone(tmp_path):
     reference = services.store.create_submission("K2", RECORD)
     services.outbox.deliver_due()
     # Received at 23:30 UTC on 26 November: 07:30 on 27 November in the hall.
-    services.store.db.execute("update inbox set received = '2026-11-26T23:30:00+00:00'")
+    services.backoffice_database.run(
+        text("update inbox set received = '2026-11-26T23:30:00+00:00'"))
     clerk = signed_in(app)
     detail = clerk.get(f"/backoffice/{reference}").get_data(as_text=True)
     assert "2026-11-27 07:30 (UTC+08:00)" in detail

@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text
 
 from handoff_support import SECRET, back_office_app, sending_app, serve
 from kiosk.backoffice.calls import (CallRefused, CallRejected, Calls, check_call, median,
                                     percentile)
 from kiosk.handoff import body_of, signed_headers
-from kiosk.store import Store
 from kiosk.voice_grammar import Intent, screen_grammar
 from support import csrf_token, make_app
 
@@ -29,8 +29,8 @@ def at(seconds):
 
 
 @pytest.fixture
-def calls(tmp_path):
-    return Calls(Store(tmp_path / "calls.db"))
+def calls(backoffice_database):
+    return Calls(backoffice_database)
 
 
 # The calls module.
@@ -131,7 +131,7 @@ def call_from(client, screen="menu", next_="/packages", **data):
 
 
 def stored_calls(app):
-    return list(app.extensions["kiosk"].store.db.query("select * from calls"))
+    return app.extensions["kiosk"].backoffice_database.rows(text("select * from calls"))
 
 
 def test_every_resident_screen_has_call_a_clerk_and_staff_pages_do_not(app):

@@ -4,6 +4,7 @@ import json
 import time
 
 import pytest
+from sqlalchemy import text
 
 from handoff_support import (RECORD, SECRET, BareReceiver, back_office_app, later, sending_app,
                              serve)
@@ -116,7 +117,7 @@ def test_a_duplicate_is_stored_once_and_answered_as_delivered(tmp_path):
                          headers=signed_headers(SECRET, body, data["reference"]))
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.get_json() == {"status": "duplicate"}
-    assert kiosk(app).store.db["inbox"].count == 1
+    assert kiosk(app).backoffice_database.scalar(text("select count(*) from inbox")) == 1
 
 
 @pytest.mark.parametrize("change, status, message", [

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 from handoff_support import SECRET, back_office_app, serve
 
 HERE = Path(__file__).resolve().parent
@@ -39,8 +41,8 @@ def crash_rounds(tmp_path, rounds, seed=1):
     final = run_kiosk(overrides, count=0)
     output, _ = final.communicate(timeout=120)
     assert "done" in output
-    received = [row["reference"] for row in
-                receiver.extensions["kiosk"].store.db.query("select reference from inbox")]
+    received = [row["reference"] for row in receiver.extensions["kiosk"]
+                .backoffice_database.rows(text("select reference from inbox"))]
     server.shutdown()
     return shown, received
 

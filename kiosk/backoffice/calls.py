@@ -12,8 +12,11 @@ import math
 import re
 import secrets
 
+from sqlalchemy import insert, select, update
+
 from ..errors import KioskError
 from ..settings import LANGUAGES
+from . import tables
 
 SCHEMA = "kiosk.call/1"
 STATES = ("open", "on_my_way", "done", "cancelled")
@@ -68,16 +71,10 @@ def check_call(data):
 
 
 class Calls:
-    """Calls for a clerk in a sqlite-utils database."""
+    """Calls for a clerk in the back office's database (database.py)."""
 
-    def __init__(self, store):
-        self.store = store
-        self.store.db["calls"].create(
-            {"id": str, "kiosk_id": str, "kiosk_name": str, "screen": str, "language": str,
-             "modes": str, "state": str, "raised_at": str, "answered_at": str,
-             "answered_by": str, "done_at": str, "done_by": str, "cancelled_at": str},
-            pk="id", if_not_exists=True, not_null={"state", "raised_at"})
-        self.store.db["calls"].create_index(["state", "raised_at"], if_not_exists=True)
+    def __init__(self, database):
+        self.database = database
 
     def raise_call(self, data, now=None):
         """Store a checked kiosk.call/1 document as an open call; return the stored call."""
@@ -87,20 +84,22 @@ class Calls:
                 "language": data["language"], "modes": " ".join(sorted(set(data["modes"]))),
                 "state": "open", "raised_at": _iso(now), "answered_at": "", "answered_by": "",
                 "done_at": "", "done_by": "", "cancelled_at": ""}
-        self.store.db["calls"].insert(call)
+        self.database.run(insert(tables.calls).values(call))
         return self.call(call["id"])
 
     def call(self, call_id):
         """One call, or None when there is no such call."""
         if not isinstance(call_id, str) or not CALL_ID_PATTERN.fullmatch(call_id):
             return None
-        row = next(self.store.db.query("select * from calls where id = ?", [call_id]), None)
+        row = self.database.row(select(tables.calls).where(tables.calls.c.id == call_id))
         return _decoded(row) if row else None
 
     def waiting(self):
         """Calls a clerk still has to go to (open or on the way), the longest waiting first."""
-        return [_decoded(row) for row in self.store.db.query(
-            "select * from calls where state in ('open', 'on_my_way') order by raised_at, id")]
+        calls = tables.calls
+        return [_decoded(row) for row in self.database.rows(
+            select(calls).where(calls.c.state.in_(("open", "on_my_way")))
+            .order_by(calls.c.raised_at, calls.c.id))]
 
     def on_my_way(self, call_id, clerk, now=None):
         """A clerk is going to the kiosk."""
@@ -125,10 +124,10 @@ class Calls:
         if state not in NEXT_STATES[call["state"]]:
             raise CallRefused("not_allowed", call["state"])
         # Only from the state just read: two clerks tapping at once cannot both win.
-        updated = self.store.db.execute(
-            "update calls set state = ?, " + ", ".join(f"{name} = ?" for name in changes)
-            + " where id = ? and state = ?",
-            [state, *changes.values(), call_id, call["state"]]).rowcount
+        calls = tables.calls
+        updated = self.database.run(
+            update(calls).where(calls.c.id == call_id, calls.c.state == call["state"])
+            .values(state=state, **changes))
         if not updated:
             raise CallRefused("not_allowed", self.call(call_id)["state"])
         return self.call(call_id)
@@ -136,14 +135,10 @@ class Calls:
     def answer_times(self, since=None, until=None):
         """Calls raised in [since, until) (ISO times; None for no bound) and how long they
         waited for a clerk: count, answered, median and 95th percentile seconds."""
-        where, values = [], []
-        if since:
-            where, values = where + ["raised_at >= ?"], values + [since]
-        if until:
-            where, values = where + ["raised_at < ?"], values + [until]
-        rows = list(self.store.db.query(
-            "select raised_at, answered_at from calls"
-            + (" where " + " and ".join(where) if where else ""), values))
+        calls = tables.calls.c
+        within = ([calls.raised_at >= since] if since else []) + \
+            ([calls.raised_at < until] if until else [])
+        rows = self.database.rows(select(calls.raised_at, calls.answered_at).where(*within))
         waits = sorted(_seconds_between(row["raised_at"], row["answered_at"])
                        for row in rows if row["answered_at"])
         return {"count": len(rows), "answered": len(waits),

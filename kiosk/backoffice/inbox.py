@@ -4,18 +4,22 @@ No Flask here. It receives the same signed JSON an external case system would, s
 a duplicate only once, and keeps every change a clerk makes in an audit log with who and
 when: statuses (and their undoing), assignments, documents ticked. Clerks' notes stay
 here: they are never shown to the resident nor sent anywhere.
-It may share the kiosk's SQLite file (the default) or run elsewhere with its own.
+It may share the kiosk's SQLite file (the default) or run as the central back office on
+PostgreSQL (database.py); the same queries serve both.
 """
 import datetime
 import json
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from sqlalchemy import Text, delete, func, insert, or_, select, tuple_, update
 from jsonschema.exceptions import best_match
 
 from ..errors import KioskError
 from ..times import day_after, day_start_utc
 from ..validators import mask
+from . import tables
+from .database import insert_ignoring_duplicates
 from .finding import compact, digits_tail, looks_like_number_end, meant_references
 
 STATUSES = ("received", "in_progress", "completed", "returned")
@@ -113,42 +117,10 @@ def _unshowable(node):
 
 
 class BackOffice:
-    """Inbox, statuses and audit log in a sqlite-utils database."""
+    """Inbox, statuses, notes and audit log in the back office's database (database.py)."""
 
-    def __init__(self, store):
-        self.store = store
-        db = store.db
-        db["inbox"].create({"reference": str, "received": str, "created": str, "kiosk_id": str,
-                            "package": str, "package_title": str, "language": str,
-                            "status": str, "reason": str, "payload": str},
-                           pk="reference", if_not_exists=True)
-        db["inbox"].create_index(["status", "received"], if_not_exists=True)
-        db["audit"].create({"id": int, "reference": str, "who": str, "at": str, "action": str,
-                            "detail": str, "before": str}, pk="id", if_not_exists=True)
-        db["notes"].create({"id": int, "reference": str, "who": str, "at": str, "text": str},
-                           pk="id", if_not_exists=True)
-        db["notes"].create_index(["reference"], if_not_exists=True)
-        db["document_checks"].create({"reference": str, "document": str, "who": str, "at": str},
-                                     pk=("reference", "document"), if_not_exists=True)
-        self._add_later_columns()
-        db["audit"].create_index(["reference"], if_not_exists=True)
-        db["inbox"].create_index(["received", "reference"], if_not_exists=True)
-        db["inbox"].create_index(["assignee", "status"], if_not_exists=True)
-
-    def _add_later_columns(self):
-        """Columns added by later versions, for a back office whose database is older:
-        who has an application, and the ends of its ID number and phone for finding it."""
-        db = self.store.db
-        if "before" not in db["audit"].columns_dict:
-            db["audit"].add_column("before", str, not_null_default="")
-        if "assignee" not in db["inbox"].columns_dict:
-            db["inbox"].add_column("assignee", str, not_null_default="")
-        if "id_tail" not in db["inbox"].columns_dict:
-            for column in ("id_tail", "id_mask", "phone_tail"):
-                db["inbox"].add_column(column, str, not_null_default="")
-            for row in list(db.query("select reference, payload from inbox")):
-                answers = json.loads(row["payload"])["answers"]
-                db["inbox"].update(row["reference"], _number_ends(answers))
+    def __init__(self, database):
+        self.database = database
 
     def receive(self, data, now=None):
         """Store a submission; "created" the first time, "duplicate" after (stored once)."""
@@ -160,78 +132,79 @@ class BackOffice:
                "language": data["language"], "status": "received", "reason": "",
                "payload": json.dumps(data, ensure_ascii=False), "assignee": "",
                **_number_ends(data["answers"])}
-        with self.store.db.conn:
-            inserted = self.store.db.execute(
-                f"insert or ignore into inbox ({', '.join(row)}) "
-                f"values ({', '.join('?' for _ in row)})", list(row.values())).rowcount
+        with self.database.begin() as connection:
+            # Two deliveries of one submission at once (a retry crossing a slow answer):
+            # the second finds the row and is a duplicate, in either database.
+            inserted = connection.execute(
+                insert_ignoring_duplicates(connection, tables.inbox, ["reference"]).values(row)
+            ).rowcount
             if inserted:
-                self._audit(data["reference"], "kiosk", now, "received", "")
+                _audit(connection, data["reference"], "kiosk", now, "received", "")
         return "created" if inserted else "duplicate"
 
-    def _audit(self, reference, who, at, action, detail, before=""):
-        self.store.db["audit"].insert({"reference": reference, "who": who, "at": at,
-                                       "action": action, "detail": detail, "before": before})
-
     def _where(self, filters, zone, now):
-        """SQL conditions for the inbox's filters: status ("open" for received or in
-        progress; None for all), package, received dates in the hall's calendar, assignee,
-        received today, and open for more than `waiting_days`."""
-        clauses, values = [], []
+        """Conditions for the inbox's filters: status ("open" for received or in progress;
+        None for all), package, received dates in the hall's calendar, assignee, received
+        today, and open for more than `waiting_days`."""
+        inbox = tables.inbox.c
+        conditions = []
         status = filters.get("status")
         if status == "open":
-            clauses.append("status in (?, ?)")
-            values.extend(OPEN_STATUSES)
+            conditions.append(inbox.status.in_(OPEN_STATUSES))
         elif status:
-            clauses.append("status = ?")
-            values.append(status)
+            conditions.append(inbox.status == status)
         for column in ("package", "assignee"):
             if filters.get(column):
-                clauses.append(f"{column} = ?")
-                values.append(filters[column])
+                conditions.append(inbox[column] == filters[column])
         since = filters.get("since")
         if filters.get("today"):
             since = now.astimezone(zone).date().isoformat()
         if since:
-            clauses.append("received >= ?")
-            values.append(day_start_utc(since, zone))
-        if filters.get("until"):
-            clauses.append("received < ?")
-            values.append(day_start_utc(day_after(filters["until"]), zone))  # the whole day
+            conditions.append(inbox.received >= day_start_utc(since, zone))
+        if filters.get("until"):   # the whole day
+            conditions.append(inbox.received < day_start_utc(day_after(filters["until"]), zone))
         if filters.get("waiting_days"):
-            clauses.append(f"status in (?, ?) and received < ?")
-            values.extend(OPEN_STATUSES)
-            values.append(_iso(now - datetime.timedelta(days=filters["waiting_days"])))
-        return clauses, values
+            conditions.append(inbox.status.in_(OPEN_STATUSES))
+            conditions.append(inbox.received < _iso(
+                now - datetime.timedelta(days=filters["waiting_days"])))
+        return conditions
 
     def submissions(self, zone=None, now=None, **filters):
         """Every submission the filters let through, oldest first (for the CSV)."""
+        return list(self.each_submission(zone, now, **filters))
+
+    def each_submission(self, zone=None, now=None, **filters):
+        """The same as submissions(), one at a time from the database, so a CSV of a
+        million applications is written in bounded memory."""
         zone = zone or datetime.timezone.utc
-        clauses, values = self._where(filters, zone, now or _now())
-        where = f"where {' and '.join(clauses)}" if clauses else ""
-        rows = self.store.db.query(
-            f"select * from inbox {where} order by received, reference", values)
-        return [_decoded(row) for row in rows]
+        inbox = tables.inbox
+        query = (select(inbox).where(*self._where(filters, zone, now or _now()))
+                 .order_by(inbox.c.received, inbox.c.reference))
+        with self.database.engine.connect() as connection:
+            result = connection.execution_options(stream_results=True, yield_per=500) \
+                .execute(query).mappings()
+            for row in result:
+                yield _decoded(row)
 
     def page(self, filters, after=None, newest_first=False, zone=None, now=None,
              size=PAGE_SIZE):
         """One page of the inbox and what is needed for the next: (rows, total, next key).
 
         Keyset paging: the next page starts after the last row's (received, reference), so
-        a page is as quick at row 5,000 as at row 1 and nothing shifts when new
+        a page is as quick at row 500,000 as at row 1 and nothing shifts when new
         applications arrive while a clerk pages."""
         zone = zone or datetime.timezone.utc
-        clauses, values = self._where(filters, zone, now or _now())
-        total = self.store.db.execute(
-            f"select count(*) from inbox {'where ' + ' and '.join(clauses) if clauses else ''}",
-            values).fetchone()[0]
+        inbox = tables.inbox
+        conditions = self._where(filters, zone, now or _now())
+        total = self.database.scalar(select(func.count()).select_from(inbox).where(*conditions))
+        key = tuple_(inbox.c.received, inbox.c.reference)
         if after:
-            clauses.append(f"(received, reference) {'<' if newest_first else '>'} (?, ?)")
-            values.extend(after)
-        direction = "desc" if newest_first else "asc"
-        where = f"where {' and '.join(clauses)}" if clauses else ""
-        rows = [_decoded(row) for row in self.store.db.query(
-            f"select * from inbox {where} order by received {direction}, "
-            f"reference {direction} limit ?", values + [size + 1])]
+            conditions.append(key < tuple_(*after) if newest_first else key > tuple_(*after))
+        order = [inbox.c.received, inbox.c.reference]
+        query = (select(inbox).where(*conditions)
+                 .order_by(*(column.desc() for column in order) if newest_first else order)
+                 .limit(size + 1))
+        rows = [_decoded(row) for row in self.database.rows(query)]
         more = len(rows) > size
         rows = rows[:size]
         return rows, total, ((rows[-1]["received"], rows[-1]["reference"]) if more else None)
@@ -250,32 +223,33 @@ class BackOffice:
         text = compact(query)
         if len(text) < 4:
             return "none", []
-        clauses = ["instr(replace(reference, '-', ''), ?) > 0"]
-        values = [text]
+        inbox = tables.inbox.c
+        # `text` is letters and digits only (compact), so it carries no LIKE wildcards.
+        either = [func.replace(inbox.reference, "-", "", type_=Text).contains(text, autoescape=True)]
         if looks_like_number_end(query):
-            clauses += ["id_tail like ?", "phone_tail like ?"]
-            values += ["%" + text, "%" + text]
+            either += [inbox.id_tail.endswith(text, autoescape=True),
+                       inbox.phone_tail.endswith(text, autoescape=True)]
         if "*" in query:
-            clauses.append("id_mask = ?")
-            values.append(query.strip().upper())
-        rows = [_decoded(row) for row in self.store.db.query(
-            f"select * from inbox where {' or '.join(clauses)} "
-            f"order by received, reference limit ?", values + [limit])]
+            either.append(inbox.id_mask == query.strip().upper())
+        rows = [_decoded(row) for row in self.database.rows(
+            select(tables.inbox).where(or_(*either))
+            .order_by(inbox.received, inbox.reference).limit(limit))]
         return ("part" if rows else "none"), rows
 
     def _by_references(self, references):
-        marks = ", ".join("?" for _ in references)
-        return [_decoded(row) for row in self.store.db.query(
-            f"select * from inbox where reference in ({marks}) order by received", references)]
+        inbox = tables.inbox
+        return [_decoded(row) for row in self.database.rows(
+            select(inbox).where(inbox.c.reference.in_(references)).order_by(inbox.c.received))]
 
     def submission(self, reference):
-        row = next(self.store.db.query("select * from inbox where reference = ?", [reference]),
-                   None)
+        inbox = tables.inbox
+        row = self.database.row(select(inbox).where(inbox.c.reference == reference))
         return _decoded(row) if row else None
 
     def history(self, reference):
-        return list(self.store.db.query(
-            "select * from audit where reference = ? order by id", [reference]))
+        audit = tables.audit
+        return self.database.rows(select(audit).where(audit.c.reference == reference)
+                                  .order_by(audit.c.id))
 
     # What clerks do with an application.
 
@@ -290,16 +264,26 @@ class BackOffice:
         if status == "returned" and not reason.strip():
             raise StatusRefused("reason_needed")
         at = _iso(now or _now())
-        with self.store.db.conn:
-            self.store.db["inbox"].update(reference, {"status": status, "reason": reason.strip()})
-            self._audit(reference, who, at, status, reason.strip(), before=current["status"])
+        inbox = tables.inbox
+        with self.database.begin() as connection:
+            # Only from the status just read: two clerks tapping at once cannot both win.
+            moved = connection.execute(
+                update(inbox).where(inbox.c.reference == reference,
+                                    inbox.c.status == current["status"])
+                .values(status=status, reason=reason.strip())).rowcount
+            if not moved:
+                raise StatusRefused("not_allowed", status=status)
+            _audit(connection, reference, who, at, status, reason.strip(),
+                   before=current["status"])
 
     def undoable(self, reference, who, now=None):
         """The status change `who` may still take back (its audit row), or None: their own
         change, the latest one, made less than UNDO_SECONDS ago, and not itself an undo."""
-        last = next(self.store.db.query(
-            "select * from audit where reference = ? and (action in (?, ?, ?, ?) or "
-            "action = 'undo') order by id desc limit 1", [reference, *STATUSES]), None)
+        audit = tables.audit
+        last = self.database.row(
+            select(audit).where(audit.c.reference == reference,
+                                audit.c.action.in_([*STATUSES, "undo"]))
+            .order_by(audit.c.id.desc()).limit(1))
         if not last or last["action"] == "undo" or last["who"] != who or not last["before"]:
             return None
         age = ((now or _now()) - datetime.datetime.fromisoformat(last["at"])).total_seconds()
@@ -310,20 +294,24 @@ class BackOffice:
         last = self.undoable(reference, who, now)
         if last is None:
             raise StatusRefused("undo_too_late")
-        with self.store.db.conn:
-            self.store.db["inbox"].update(reference, {"status": last["before"], "reason": ""})
-            self._audit(reference, who, _iso(now or _now()), "undo", last["action"],
-                        before=last["action"])
+        inbox = tables.inbox
+        with self.database.begin() as connection:
+            connection.execute(update(inbox).where(inbox.c.reference == reference)
+                               .values(status=last["before"], reason=""))
+            _audit(connection, reference, who, _iso(now or _now()), "undo", last["action"],
+                   before=last["action"])
         return last["before"]
 
     def assign(self, reference, assignee, who, now=None):
         """Give the application to `assignee` (a clerk's name; "" for nobody)."""
         if self.submission(reference) is None:
             raise StatusRefused("unknown", reference=reference)
-        with self.store.db.conn:
-            self.store.db["inbox"].update(reference, {"assignee": assignee})
-            self._audit(reference, who, _iso(now or _now()),
-                        "assigned" if assignee else "unassigned", assignee)
+        inbox = tables.inbox
+        with self.database.begin() as connection:
+            connection.execute(update(inbox).where(inbox.c.reference == reference)
+                               .values(assignee=assignee))
+            _audit(connection, reference, who, _iso(now or _now()),
+                   "assigned" if assignee else "unassigned", assignee)
 
     def add_note(self, reference, who, text, now=None):
         """Keep a clerk's internal note on the application (never shown to the resident)."""
@@ -336,13 +324,14 @@ class BackOffice:
             raise StatusRefused("note_bad_characters")
         if self.submission(reference) is None:
             raise StatusRefused("unknown", reference=reference)
-        self.store.db["notes"].insert({"reference": reference, "who": who,
-                                       "at": _iso(now or _now()),
-                                       "text": text.replace("\r\n", "\n")})
+        self.database.run(insert(tables.notes).values(
+            reference=reference, who=who, at=_iso(now or _now()),
+            text=text.replace("\r\n", "\n")))
 
     def notes(self, reference):
-        return list(self.store.db.query(
-            "select * from notes where reference = ? order by id", [reference]))
+        notes = tables.notes
+        return self.database.rows(select(notes).where(notes.c.reference == reference)
+                                  .order_by(notes.c.id))
 
     def tick_document(self, reference, document, who, checked, now=None):
         """Mark one of the application's documents as checked by `who` (or not)."""
@@ -352,26 +341,26 @@ class BackOffice:
         if document not in {entry["key"] for entry in row["payload"]["documents"]}:
             raise StatusRefused("no_such_document")
         at = _iso(now or _now())
-        with self.store.db.conn:
+        checks = tables.document_checks
+        this_one = (checks.c.reference == reference, checks.c.document == document)
+        with self.database.begin() as connection:
+            connection.execute(delete(checks).where(*this_one))
             if checked:
-                self.store.db["document_checks"].upsert(
-                    {"reference": reference, "document": document, "who": who, "at": at},
-                    pk=("reference", "document"))
-            else:
-                self.store.db["document_checks"].delete_where(
-                    "reference = ? and document = ?", [reference, document])
-            self._audit(reference, who, at,
-                        "document_checked" if checked else "document_unchecked", document)
+                connection.execute(insert(checks).values(reference=reference,
+                                                         document=document, who=who, at=at))
+            _audit(connection, reference, who, at,
+                   "document_checked" if checked else "document_unchecked", document)
 
     def document_checks(self, reference):
         """{document key: {"who", "at"}} for the documents ticked as checked."""
-        return {row["document"]: row for row in self.store.db.query(
-            "select * from document_checks where reference = ?", [reference])}
+        checks = tables.document_checks
+        return {row["document"]: row for row in self.database.rows(
+            select(checks).where(checks.c.reference == reference))}
 
     def summary(self, catalogue):
         """The seed's targets over the catalogue and the submissions: online, no meeting."""
         items = list(catalogue.items.values())
-        submitted = [item["key"] for row in self.submissions()
+        submitted = [item["key"] for row in self.each_submission()
                      for item in row["payload"]["items"] if item["key"] in catalogue.items]
 
         def share(keys, flag):
@@ -379,15 +368,21 @@ class BackOffice:
             return round(100 * sum(getattr(catalogue.items[key], flag) for key in keys)
                          / len(keys)) if keys else None
 
+        inbox = tables.inbox
+        counts = {row["status"]: row["count"] for row in self.database.rows(
+            select(inbox.c.status, func.count().label("count")).group_by(inbox.c.status))}
         return {"catalogue_items": len(items),
                 "catalogue_online": share(catalogue.items, "online"),
                 "catalogue_no_meeting": share(catalogue.items, "no_meeting"),
                 "submitted_items": len(submitted),
                 "submitted_online": share(submitted, "online"),
                 "submitted_no_meeting": share(submitted, "no_meeting"),
-                "by_status": {status: self.store.db.execute(
-                    "select count(*) from inbox where status = ?", [status]).fetchone()[0]
-                    for status in STATUSES}}
+                "by_status": {status: counts.get(status, 0) for status in STATUSES}}
+
+
+def _audit(connection, reference, who, at, action, detail, before=""):
+    connection.execute(insert(tables.audit).values(reference=reference, who=who, at=at,
+                                                   action=action, detail=detail, before=before))
 
 
 def _now():

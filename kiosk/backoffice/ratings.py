@@ -14,9 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from sqlalchemy import insert, select, update
 
 from ..ratings import DISSATISFIED, LEVELS, SATISFIED
 from ..times import day_after, day_start_utc, hall_date, working_days_after
+from . import tables
+from .database import upsert
 from .inbox import Rejected, StatusRefused, check_document, zoned_time
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "rating.schema.json"
@@ -84,6 +87,13 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def in_utc(rated):
+    """A rating's time (ISO, with the kiosk's offset) as ISO text in UTC, which sorts and
+    compares as text in either database."""
+    when = datetime.datetime.fromisoformat(rated).astimezone(datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def _iso(when):
     return when.isoformat(timespec="seconds")
 
@@ -91,17 +101,11 @@ def _iso(when):
 class ReceivedRatings:
     """The ratings the back office has received, and their follow-ups."""
 
-    def __init__(self, store, settings, zone):
-        self.store = store
+    def __init__(self, database, settings, zone):
+        self.database = database
         self.follow_up_days = settings.follow_up_working_days
         self.holidays = settings.holidays
         self.zone = zone
-        store.db["rating_received"].create({
-            "reference": str, "kiosk_id": str, "package": str, "package_title": str,
-            "level": str, "reasons": str, "rated": str, "version": int, "received": str,
-            "follow_up": str, "due": str,
-        }, pk="reference", if_not_exists=True)
-        store.db["rating_received"].create_index(["level", "due"], if_not_exists=True)
 
     def due_date(self, rated):
         """When the follow-up of a rating made at `rated` (ISO time) is due."""
@@ -113,9 +117,9 @@ class ReceivedRatings:
         version or a newer one is already here). Rejected for a bad document,
         UnknownApplication for a reference the inbox does not have."""
         check_rating(data)
-        db = self.store.db
-        application = next(db.query("select package, package_title from inbox "
-                                    "where reference = ?", [data["reference"]]), None)
+        inbox = tables.inbox.c
+        application = self.database.row(select(inbox.package, inbox.package_title)
+                                        .where(inbox.reference == data["reference"]))
         if application is None:
             raise UnknownApplication(f"reference: no application {data['reference']} here")
         current = self.rating(data["reference"])
@@ -124,38 +128,37 @@ class ReceivedRatings:
         follow_up, due = (current["follow_up"], current["due"]) if current else ("", "")
         if data["level"] in DISSATISFIED and not follow_up:
             follow_up, due = "open", self.due_date(data["rated"]).isoformat()
-        db["rating_received"].upsert({
-            "reference": data["reference"], "kiosk_id": data["kiosk_id"],
-            "package": application["package"], "package_title": application["package_title"],
-            "level": data["level"], "reasons": json.dumps(data["reasons"]),
-            "rated": data["rated"], "version": data["version"],
-            "received": _iso(now or _now()), "follow_up": follow_up, "due": due,
-        }, pk="reference")
+        with self.database.begin() as connection:
+            upsert(connection, tables.rating_received, ["reference"], {
+                "reference": data["reference"], "kiosk_id": data["kiosk_id"],
+                "package": application["package"],
+                "package_title": application["package_title"],
+                "level": data["level"], "reasons": json.dumps(data["reasons"]),
+                "rated": data["rated"], "rated_utc": in_utc(data["rated"]),
+                "version": data["version"], "received": _iso(now or _now()),
+                "follow_up": follow_up, "due": due})
         return "updated" if current else "created"
 
     def rating(self, reference):
-        row = next(self.store.db.query("select * from rating_received where reference = ?",
-                                       [reference]), None)
+        received = tables.rating_received
+        row = self.database.row(select(received).where(received.c.reference == reference))
         return _decoded(row) if row else None
 
     def rows(self, since=None, until=None, package=None):
         """Every rating made between the hall's calendar days `since` and `until`
         (YYYY-MM-DD, both included), of one package or all, oldest first."""
-        clauses, values = [], []
-        if since:
-            clauses.append("rated_utc >= ?")
-            values.append(day_start_utc(since, self.zone))
-        if until:
-            clauses.append("rated_utc < ?")
-            values.append(day_start_utc(day_after(until), self.zone))
-        if package:
-            clauses.append("package = ?")
-            values.append(package)
-        where = f"where {' and '.join(clauses)}" if clauses else ""
+        received = tables.rating_received
+        conditions = []
         # `rated` carries the kiosk's own offset: compared in UTC, as the bounds are.
-        return [_decoded(row) for row in self.store.db.query(
-            f"select * from (select *, strftime('%Y-%m-%dT%H:%M:%S+00:00', rated) as "
-            f"rated_utc from rating_received) {where} order by rated_utc, reference", values)]
+        if since:
+            conditions.append(received.c.rated_utc >= day_start_utc(since, self.zone))
+        if until:
+            conditions.append(received.c.rated_utc < day_start_utc(day_after(until), self.zone))
+        if package:
+            conditions.append(received.c.package == package)
+        return [_decoded(row) for row in self.database.rows(
+            select(received).where(*conditions)
+            .order_by(received.c.rated_utc, received.c.reference))]
 
     def summary(self, period="month", **filters):
         """aggregate() over the ratings the filters let through."""
@@ -176,12 +179,14 @@ class ReceivedRatings:
             raise StatusRefused("not_allowed", status=status)
         if status == current["follow_up"]:
             return
-        with self.store.db.conn:
-            self.store.db["rating_received"].update(reference, {"follow_up": status})
+        received = tables.rating_received
+        with self.database.begin() as connection:
+            connection.execute(update(received).where(received.c.reference == reference)
+                               .values(follow_up=status))
             # The application's history is the inbox's audit log: the detail page shows it.
-            self.store.db["audit"].insert({"reference": reference, "who": who,
-                                           "at": _iso(now or _now()), "action": "follow_up",
-                                           "detail": status, "before": current["follow_up"]})
+            connection.execute(insert(tables.audit).values(
+                reference=reference, who=who, at=_iso(now or _now()), action="follow_up",
+                detail=status, before=current["follow_up"]))
 
 
 def _decoded(row):

@@ -10,7 +10,11 @@ import unicodedata
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from sqlalchemy import delete, insert, select
+
 from ..errors import KioskError
+from . import tables
+from .database import upsert
 
 # Who does what: each role sees only its own pages.
 ROLES = ("clerk", "interpreter", "operator")
@@ -50,7 +54,7 @@ def check_name(name):
 
 
 class Staff:
-    """The staff table in the kiosk's database, and sign-in throttling.
+    """The staff table in the back office's database, and sign-in throttling.
 
     Sign-in cannot tell an attacker which names exist: an unknown name costs the same
     password check as a known one and gets the same answer. Wrong passwords are slowed,
@@ -62,30 +66,11 @@ class Staff:
 
     ACCOUNT_WAIT_CAP = 60   # seconds
 
-    def __init__(self, store, settings):
-        self.store = store
+    def __init__(self, database, settings):
+        self.database = database
         self.settings = settings
-        store.db["staff"].create({"name": str, "password_hash": str, "failed": int,
-                                  "locked_until": float, "name_key": str, "roles": str},
-                                 pk="name", if_not_exists=True)
-        self._add_later_columns()
-        store.db["sign_in_throttle"].create({"key": str, "failures": int, "wait_until": float},
-                                            pk="key", if_not_exists=True)
-        store.db["failed_sign_ins"].create({"at": float, "name": str, "client": str},
-                                           if_not_exists=True)
         # An unknown name is checked against this, at the cost of a real check.
         self._dummy_hash = generate_password_hash("not anyone's password")
-
-    def _add_later_columns(self):
-        """Columns added by later versions, for a database made before them."""
-        table = self.store.db["staff"]
-        if "name_key" not in table.columns_dict:
-            table.add_column("name_key", str, not_null_default="")
-            for row in list(table.rows):
-                table.update(row["name"], {"name_key": name_key(row["name"])})
-        if "roles" not in table.columns_dict:
-            table.add_column("roles", str, not_null_default=EARLIER_ROLES)
-        table.create_index(["name_key"], if_not_exists=True)
 
     def add(self, name, password, roles=("clerk",), reset=False):
         """Create an account with `roles`; an existing name is refused unless `reset`, which
@@ -108,16 +93,18 @@ class Staff:
                              "or a repeat): use a few unrelated words")
         if existing:
             name = existing["name"]       # a reset keeps the account's own spelling
-        self.store.db["staff"].upsert({"name": name, "name_key": name_key(name),
-                                       "password_hash": generate_password_hash(password),
-                                       "roles": ",".join(roles), "failed": 0,
-                                       "locked_until": 0.0}, pk="name")
+        with self.database.begin() as connection:
+            upsert(connection, tables.staff, ["name"], {
+                "name": name, "name_key": name_key(name),
+                "password_hash": generate_password_hash(password), "roles": ",".join(roles),
+                "failed": 0, "locked_until": 0.0})
         self.unlock(name)
 
     def account(self, name):
         """{"name", "roles"} of the account `name` (any case or width), or None."""
-        row = next(self.store.db.query("select name, roles from staff where name_key = ?",
-                                       [name_key(name)]), None)
+        staff = tables.staff.c
+        row = self.database.row(select(staff.name, staff.roles)
+                                .where(staff.name_key == name_key(name)))
         return {"name": row["name"], "roles": tuple(row["roles"].split(","))} if row else None
 
     def accounts(self):
@@ -125,8 +112,9 @@ class Staff:
         now = time.time()
         return [{"name": row["name"], "roles": tuple(row["roles"].split(",")),
                  "wait": self._wait(f"name:{row['name_key']}", now)}
-                for row in self.store.db.query("select name, name_key, roles from staff "
-                                               "order by name_key")]
+                for row in self.database.rows(
+                    select(tables.staff.c.name, tables.staff.c.name_key, tables.staff.c.roles)
+                    .order_by(tables.staff.c.name_key))]
 
     def names(self, role):
         """The names of the accounts that have `role`, for choosing whom to assign."""
@@ -137,17 +125,21 @@ class Staff:
         account = self.account(name)
         if account is None:
             raise StaffError(f"there is no staff account {name}")
-        self.store.db["staff"].delete(account["name"])
+        self.database.run(delete(tables.staff).where(tables.staff.c.name == account["name"]))
         return account["name"]
 
     def unlock(self, name):
         """Let `name` sign in again at once: clear the waits on the name and on the devices
         that failed for it."""
         key = name_key(name)
-        clients = {row["client"] for row in self.store.db.query(
-            "select distinct name, client from failed_sign_ins") if name_key(row["name"]) == key}
-        for throttle in [f"name:{key}"] + [f"client:{client}" for client in clients]:
-            self.store.db["sign_in_throttle"].delete_where("key = ?", [throttle])
+        failed = tables.failed_sign_ins.c
+        clients = {row["client"] for row in self.database.rows(
+            select(failed.name, failed.client).distinct()) if name_key(row["name"]) == key}
+        self._clear([f"name:{key}"] + [f"client:{client}" for client in clients])
+
+    def _clear(self, keys):
+        throttle = tables.sign_in_throttle
+        self.database.run(delete(throttle).where(throttle.c.key.in_(keys)))
 
     def sign_in(self, name, password, client="", now=None):
         """("ok", account name), ("wrong", 0) or ("wait", seconds): the same for known and
@@ -157,36 +149,38 @@ class Staff:
         wait = max(self._wait(key, now) for key in keys)
         if wait:
             return "wait", wait
-        row = next(self.store.db.query("select name, password_hash from staff "
-                                       "where name_key = ?", [name_key(name)]), None)
+        staff = tables.staff.c
+        row = self.database.row(select(staff.name, staff.password_hash)
+                                .where(staff.name_key == name_key(name)))
         correct = check_password_hash(row["password_hash"] if row else self._dummy_hash,
                                       password)
         if correct and row is not None:
-            for key in keys:
-                self.store.db["sign_in_throttle"].delete_where("key = ?", [key])
+            self._clear(keys)
             return "ok", row["name"]
-        self.store.db["failed_sign_ins"].insert({"at": now, "name": name[:80],
-                                                 "client": client[:80]})
+        self.database.run(insert(tables.failed_sign_ins).values(at=now, name=name[:80],
+                                                                client=client[:80]))
         self._fail(keys[0], now, self.ACCOUNT_WAIT_CAP)
         self._fail(keys[1], now, self.settings.lockout_minutes * 60)
         return "wrong", 0
 
     def _wait(self, key, now):
-        row = next(self.store.db.query("select wait_until from sign_in_throttle where key = ?",
-                                       [key]), None)
+        throttle = tables.sign_in_throttle.c
+        row = self.database.row(select(throttle.wait_until).where(throttle.key == key))
         return max(0, math.ceil(row["wait_until"] - now)) if row else 0
 
     def _fail(self, key, now, cap):
-        row = next(self.store.db.query("select failures from sign_in_throttle where key = ?",
-                                       [key]), None)
-        failures = (row["failures"] if row else 0) + 1
-        # From the last free try on: 4 s, 8 s, 16 s, ... up to the cap.
-        beyond = failures - self.settings.max_failed_logins
-        wait = min(cap, 2 ** (beyond + 2)) if beyond >= 0 else 0
-        self.store.db["sign_in_throttle"].upsert(
-            {"key": key, "failures": failures, "wait_until": now + wait}, pk="key")
+        throttle = tables.sign_in_throttle
+        with self.database.begin() as connection:
+            failures = (connection.execute(select(throttle.c.failures)
+                                           .where(throttle.c.key == key)).scalar() or 0) + 1
+            # From the last free try on: 4 s, 8 s, 16 s, ... up to the cap.
+            beyond = failures - self.settings.max_failed_logins
+            wait = min(cap, 2 ** (beyond + 2)) if beyond >= 0 else 0
+            upsert(connection, throttle, ["key"],
+                   {"key": key, "failures": failures, "wait_until": now + wait})
 
     def failed_sign_ins(self, limit=50):
         """The latest failed sign-ins (when, name tried, client), newest first."""
-        return list(self.store.db.query(
-            "select at, name, client from failed_sign_ins order by at desc limit ?", [limit]))
+        failed = tables.failed_sign_ins.c
+        return self.database.rows(select(failed.at, failed.name, failed.client)
+                                  .order_by(failed.at.desc()).limit(limit))

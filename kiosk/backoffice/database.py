@@ -1,0 +1,156 @@
+"""The back office's database: SQLite by default, PostgreSQL given a postgresql:// URL.
+
+No Flask here. One code path speaks both, through SQLAlchemy Core; the schema is made and
+changed by Alembic migrations (kiosk/backoffice/migrations), run when the back office
+starts and by `flask --app kiosk backoffice upgrade`. The kiosk's own tables (sessions,
+submissions, outbox) stay in the kiosk's store; a kiosk whose back office is built in
+keeps both in one SQLite file, as before.
+"""
+from pathlib import Path
+
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..errors import StorageError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "backoffice_migrations"
+# Two back-office processes starting at once must not both migrate (PostgreSQL).
+MIGRATION_LOCK = 7_340_001
+
+
+def engine_url(url):
+    """The SQLAlchemy URL for an operator's: postgresql:// means psycopg (version 3)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def sqlite_url(path):
+    """The URL of a SQLite file."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+class Database:
+    """The back office's engine, with small helpers for the queries its modules run."""
+
+    def __init__(self, url):
+        self.url = engine_url(url)
+        try:
+            self.engine = _engine(self.url)
+        except (sqlalchemy.exc.ArgumentError, ImportError) as error:
+            raise StorageError(f"the back office database URL cannot be used: {error}") from None
+        self.dialect = self.engine.dialect.name
+
+    def upgrade(self):
+        """Bring the schema to the latest migration (a new database gets every table)."""
+        try:
+            with self.engine.begin() as connection:
+                if self.dialect == "postgresql":
+                    connection.execute(sqlalchemy.text("select pg_advisory_xact_lock(:key)"),
+                                       {"key": MIGRATION_LOCK})
+                config = _alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except sqlalchemy.exc.OperationalError as error:
+            raise StorageError(f"the back office database cannot be reached: "
+                               f"{_first_line(error)}") from None
+
+    def revision(self):
+        """The migration the database is at (None before the first)."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(
+                connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+    def begin(self):
+        """A transaction: `with database.begin() as connection: ...` commits or rolls back."""
+        return self.engine.begin()
+
+    def rows(self, statement, parameters=None):
+        """Every row of a query, as dicts."""
+        with self.engine.connect() as connection:
+            return [dict(row) for row in connection.execute(statement, parameters).mappings()]
+
+    def row(self, statement, parameters=None):
+        """The first row of a query as a dict, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(statement, parameters).mappings().first()
+        return dict(row) if row is not None else None
+
+    def scalar(self, statement, parameters=None):
+        """The single value a query gives."""
+        with self.engine.connect() as connection:
+            return connection.execute(statement, parameters).scalar()
+
+    def run(self, statement, parameters=None):
+        """Execute one change in its own transaction; return the rows it touched."""
+        with self.engine.begin() as connection:
+            return connection.execute(statement, parameters).rowcount
+
+    def dispose(self):
+        """Close every pooled connection (before a process forks, and at the end of tests)."""
+        self.engine.dispose()
+
+
+def insert_ignoring_duplicates(connection, table, keys):
+    """INSERT that quietly skips a row whose `keys` are already there (either database)."""
+    return _dialect_insert(connection, table).on_conflict_do_nothing(index_elements=keys)
+
+
+def upsert(connection, table, keys, values):
+    """Insert `values`, or update the row whose `keys` match: one statement, so two
+    requests at once cannot both find the row missing."""
+    statement = _dialect_insert(connection, table).values(values)
+    return connection.execute(statement.on_conflict_do_update(
+        index_elements=keys, set_={name: value for name, value in values.items()
+                                   if name not in keys}))
+
+
+def _dialect_insert(connection, table):
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def latest_revision():
+    """The newest migration this code knows."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _alembic_config():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _engine(url):
+    if url.startswith("sqlite"):
+        engine = sqlalchemy.create_engine(url, connect_args={"timeout": 10})
+        _sqlite_transactions(engine)
+        return engine
+    # Clerks and kiosks at once; pre-ping so a restarted database server is not an error page.
+    return sqlalchemy.create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+
+
+def _sqlite_transactions(engine):
+    """Let SQLAlchemy, not the sqlite3 module, begin transactions (SQLAlchemy's own recipe):
+    otherwise a transaction opened for a read would not hold its writes together."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(connection, _record):
+        connection.isolation_level = None
+        connection.execute("PRAGMA busy_timeout = 10000")
+        connection.execute("PRAGMA journal_mode = WAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _first_line(error):
+    return str(getattr(error, "orig", error)).strip().splitlines()[0]
