@@ -93,3 +93,44 @@ rating_received = Table(
     Index("idx_rating_received_level_due", "level", "due"),
     Index("idx_rating_received_rated_utc", "rated_utc"),
 )
+
+# A district of kiosks (migration 0003).
+
+kiosks = Table(
+    "kiosks", metadata,
+    Column("id", Text, primary_key=True),       # K7: the id in its references
+    _text("name"), _text("added"),
+    _text("revoked"),                           # when it was revoked; "" if not
+)
+
+kiosk_keys = Table(
+    "kiosk_keys", metadata,
+    Column("key_id", Text, primary_key=True),
+    _text("kiosk_id"), _text("secret"), _text("created"),
+    _text("state"),            # current, previous (accepted until the kiosk switches), retired
+    _text("retired"),
+    Index("idx_kiosk_keys_kiosk_id", "kiosk_id"),
+)
+
+heartbeats = Table(
+    "heartbeats", metadata,
+    Column("kiosk_id", Text, primary_key=True),  # the latest one of each kiosk
+    _text("received"), _text("report"),
+)
+
+catalogue_versions = Table(
+    "catalogue_versions", metadata,
+    Column("version", Integer, primary_key=True),
+    _text("published"), _text("published_by"), _text("sha256"), _text("body"),
+    _text("withdrawn"),        # when it was rolled back; "" while it stands
+)
+
+clips = Table(
+    "clips", metadata,
+    Column("sha256", Text, primary_key=True),
+    _text("prompt_key"), _text("sign_language"), _text("filename"),
+    Column("size", Integer, nullable=False, server_default="0"),
+    _text("uploaded"), _text("kiosk_id"),
+    _text("manifest"),         # the clip's entry in the library's manifest.json, as JSON
+    Index("idx_clips_uploaded", "uploaded"),
+)
