@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .ratings import payload as rating_payload
+from ..ratings import payload as rating_payload
 
 log = logging.getLogger(__name__)
 SCHEMA = "kiosk.submission/1"
@@ -154,7 +154,7 @@ class BuiltInTarget(Target):
 
     @staticmethod
     def _hand(receiver, body):
-        from .backoffice.inbox import Rejected
+        from ..backoffice.inbox import Rejected
         try:
             receiver.receive(json.loads(body))
         except Rejected as error:
