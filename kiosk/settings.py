@@ -292,6 +292,9 @@ class TargetOptions:
         section, raw = self._raw(key)
         if not raw and not required:
             return ""
+        if not raw:
+            raise self.error(key, f"is empty: [handoff] target = "
+                                  f"{self.section.removeprefix('handoff.')} needs it", section)
         if not re.fullmatch(r"https?://\S+", raw):
             raise self.error(key, f"must be an http(s) URL when [handoff] target = "
                                   f"{self.section.removeprefix('handoff.')}, not {raw!r}", section)
