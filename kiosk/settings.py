@@ -106,11 +106,11 @@ class HandoffSettings:
     purge_after_days: int
     max_clock_skew_seconds: int
     sections: dict         # target name -> TargetOptions, its [handoff.NAME] section
+    config_path: Path      # the kiosk.ini they come from, for messages
 
     def options_for(self, name):
         """The [handoff.NAME] options of target `name` (empty when kiosk.ini has none)."""
-        return self.sections[name] if name in self.sections else \
-            TargetOptions(self.sections["http"].path, f"handoff.{name}", {})
+        return self.sections.get(name) or TargetOptions(self.config_path, f"handoff.{name}", {})
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ def _handoff_settings(reader):
         interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
         max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600),
-        sections=sections)
+        sections=sections, config_path=reader.path)
 
 
 class TargetOptions:

@@ -67,8 +67,8 @@ def register(name):
 
 def make_target(name, options, context):
     """The registered target `name`, set up from its `options` (a TargetOptions, or None
-    for a target that has none); raises
-    SettingsError naming [handoff] target, with the registered names, for an unknown one."""
+    for a target that has none); raises SettingsError naming [handoff] target, with the
+    registered names, for an unknown one."""
     cls = REGISTRY.get(name)
     if cls is None:
         where = f"{options.path}: " if options is not None else ""
