@@ -1,8 +1,9 @@
 """Calling a clerk from the kiosk: raise a call at the back office, follow it, cancel it.
 
-No Flask here. The call goes where submissions go (kiosk.ini [handoff] target): over HTTP
-to `{base}/calls`, signed as submissions are (base: the submission URL without its last
-part), or to the built-in back office in this process, through the same document checks.
+No Flask here. The call goes where submissions go (kiosk.ini [handoff] target): for http,
+over HTTP to `{base}/calls`, signed as submissions are (base: the submission URL without its
+last part); for the other targets (builtin, and failing-demo's rehearsals), to the built-in
+back office in this process, through the same document checks.
 What is sent is only kiosk.call/1: kiosk, screen, language and modes, never anything the
 resident typed. A back office that cannot be reached is DeskUnreachable, so the screen can
 say so plainly.

@@ -340,15 +340,16 @@ def handoff_run_command(once):
 
 @handoff_group.command("status")
 def handoff_status_command():
-    """Pending, delivered and dead-letter counts, and the oldest pending age."""
-    status = current_app.extensions["kiosk"].outbox.status()
+    """The target, pending, delivered and dead-letter counts, the oldest pending age, and
+    each dead letter with its reason."""
+    outbox = current_app.extensions["kiosk"].outbox
+    status = outbox.status()
     age = status["oldest_pending_seconds"]
-    click.echo(f"pending: {status['pending']}  delivered: {status['delivered']}  "
-               f"dead: {status['dead']}  oldest pending: "
+    click.echo(f"target: {outbox.target.name}  pending: {status['pending']}  "
+               f"delivered: {status['delivered']}  dead: {status['dead']}  oldest pending: "
                f"{'-' if age is None else f'{age / 60:.1f} minutes'}")
-    for row in current_app.extensions["kiosk"].store.db.query(
-            "select reference, last_error from outbox where status = 'dead' order by id"):
-        click.echo(f"  dead {row['reference']}: {row['last_error']}")
+    for letter in outbox.dead_letters():
+        click.echo(f"  dead {letter['reference']}: {letter['last_error']}")
 
 
 @handoff_group.command("retry")

@@ -123,14 +123,24 @@ class Ratings:
             "attempts": 0, "next_attempt": at, "queued": at, "last_error": "", "delivered": "",
         }, pk="reference")
 
-    def due(self, now, limit=100):
-        """Pending ratings whose submission has been delivered: the back office must know
+    def due(self, now, delivered_references, limit=100):
+        """Pending ratings whose submission has been delivered (`delivered_references`: SQL
+        selecting those references, from the outbox that knows): the back office must know
         an application before it can take its rating."""
         return [{**row, "reasons": json.loads(row["reasons"])} for row in self.store.db.query(
-            "select ratings.* from ratings join outbox using (reference) "
-            "where ratings.status = 'pending' and ratings.next_attempt <= ? "
-            "and outbox.status = 'delivered' order by ratings.next_attempt limit ?",
+            "select * from ratings where status = 'pending' and next_attempt <= ? "
+            f"and reference in ({delivered_references}) order by next_attempt limit ?",
             [now.isoformat(), limit])]
+
+    def retry(self, reference=None, now=None):
+        """Put dead ratings (of one reference, or all) back in the queue."""
+        now = now or utc_now()
+        where, values = "status = 'dead'", []
+        if reference:
+            where, values = where + " and reference = ?", [reference]
+        self.store.db.execute(
+            f"update ratings set status = 'pending', next_attempt = ?, queued = ? where {where}",
+            [now.isoformat(), now.isoformat(), *values])
 
     def record_attempt(self, row, changes):
         """Store how a delivery of `row` went, unless the resident changed the rating

@@ -99,15 +99,18 @@ class ScreenSettings:
 
 @dataclass(frozen=True)
 class HandoffSettings:
-    target: str            # "builtin" or "http"
-    url: str
+    target: str            # a registered target's name (kiosk/handoff/targets.py)
     secret: str
-    timeout_seconds: int
     retry_hours: int
     interval_seconds: int
     purge_after_days: int
     max_clock_skew_seconds: int
-    ratings_url: str = ""   # target = http: where ratings go
+    sections: dict         # target name -> TargetOptions, its [handoff.NAME] section
+    config_path: Path      # the kiosk.ini they come from, for messages
+
+    def options_for(self, name):
+        """The [handoff.NAME] options of target `name` (empty when kiosk.ini has none)."""
+        return self.sections.get(name) or TargetOptions(self.config_path, f"handoff.{name}", {})
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def load_settings(path=None, overrides=None):
     if not parser.read(path, encoding="utf-8"):
         raise SettingsError(f"{path}: the settings file cannot be read")
     for dotted, value in (overrides or {}).items():
-        section, key = dotted.split(".", 1)
+        section, key = dotted.rsplit(".", 1)     # "handoff.http.url": [handoff.http] url
         if not parser.has_section(section):
             parser.add_section(section)
         parser.set(section, key, str(value))
@@ -241,32 +244,123 @@ def _backoffice_database(reader, base):
                        f"DATABASE or sqlite:///PATH, not {url!r}")
 
 
+# Keys of [handoff.http] that older kiosk.ini files set in [handoff]; they still work there.
+HTTP_KEYS_IN_HANDOFF = ("url", "ratings_url", "timeout_seconds")
+
+
 def _handoff_settings(reader):
-    target = reader.text("handoff", "target")
-    if target not in ("builtin", "http"):
-        raise reader.error("handoff", "target", f"must be builtin or http, not {target!r}")
-    url = reader.text("handoff", "url", allow_empty=True)
-    if target == "http" and not re.fullmatch(r"https?://\S+", url):
-        raise reader.error("handoff", "url",
-                           f"must be an http(s) URL when target = http, not {url!r}")
+    """[handoff], and each [handoff.NAME] section as the options of target NAME: the
+    target checks its own keys when the app builds it (kiosk.handoff.targets.make_target),
+    because targets register themselves and settings know none of them."""
+    sections = {}
+    for section in reader.parser.sections():
+        if section.startswith("handoff."):
+            reader.asked[section] = set(reader.parser.options(section))
+            sections[section.removeprefix("handoff.")] = TargetOptions(
+                reader.path, section, dict(reader.parser[section]))
+    older = {key: ("handoff", reader.text("handoff", key, allow_empty=True))
+             for key in HTTP_KEYS_IN_HANDOFF if reader.parser.has_option("handoff", key)}
+    reader.asked.setdefault("handoff", set()).update(HTTP_KEYS_IN_HANDOFF)
+    http = sections.setdefault("http", TargetOptions(reader.path, "handoff.http", {}))
+    http.fallbacks = older
     return HandoffSettings(
-        target=target, url=url, secret=reader.text("handoff", "secret", allow_empty=True),
-        timeout_seconds=reader.integer("handoff", "timeout_seconds", 1, 300),
+        target=reader.text("handoff", "target"),
+        secret=reader.text("handoff", "secret", allow_empty=True),
         retry_hours=reader.integer("handoff", "retry_hours", 1, 24 * 30),
         interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
         max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600),
-        ratings_url=_ratings_url(reader, target, url))
+        sections=sections, config_path=reader.path)
 
 
-def _ratings_url(reader, target, url):
-    """Where ratings go over HTTP: as set, or beside the submissions URL."""
-    ratings_url = reader.text("handoff", "ratings_url", allow_empty=True)
-    if ratings_url and not re.fullmatch(r"https?://\S+", ratings_url):
-        raise reader.error("handoff", "ratings_url", f"must be an http(s) URL, not {ratings_url!r}")
-    if ratings_url or target != "http":
-        return ratings_url
-    return url.rstrip("/").rpartition("/")[0] + "/ratings"
+class TargetOptions:
+    """One [handoff.NAME] section, read by the hand-off target that owns it: typed values
+    whose errors name the section and key. A key left out or empty takes its `default`, or
+    the same key in its older place (`fallbacks`: key -> (section, raw value))."""
+
+    def __init__(self, path, section, values, fallbacks=None):
+        self.path, self.section = path, section
+        self.values = values
+        self.fallbacks = fallbacks or {}
+        self.read = set()
+
+    def error(self, key, problem, section=None):
+        return SettingsError(f"{self.path}: [{section or self.section}] {key} {problem}")
+
+    def _raw(self, key):
+        """(the section the value comes from, its text), "" when set nowhere."""
+        self.read.add(key)
+        own = self.values.get(key, "").strip()
+        older_section, older = self.fallbacks.get(key, (None, ""))
+        older = older.strip()
+        if own and older and own != older:
+            raise self.error(key, f"is {own!r}, but [{older_section}] {key}, its older "
+                                  f"place, says {older!r}: keep one")
+        if own or not older:
+            return self.section, own
+        return older_section, older
+
+    def text(self, key, default=None):
+        """The text set for `key`; `default` when empty (None: it must be set)."""
+        section, raw = self._raw(key)
+        if not raw and default is None:
+            raise self.error(key, "is empty", section)
+        return raw or default
+
+    def url(self, key, required=True):
+        """An http(s) URL; "" when not required and empty."""
+        section, raw = self._raw(key)
+        if not raw and not required:
+            return ""
+        if not raw:
+            raise self.error(key, f"is empty: [handoff] target = "
+                                  f"{self.section.removeprefix('handoff.')} needs it", section)
+        if not re.fullmatch(r"https?://\S+", raw):
+            raise self.error(key, f"must be an http(s) URL when [handoff] target = "
+                                  f"{self.section.removeprefix('handoff.')}, not {raw!r}", section)
+        return raw
+
+    def integer(self, key, lowest, highest, default):
+        """A whole number between `lowest` and `highest`; `default` when empty."""
+        section, raw = self._raw(key)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise self.error(key, f"must be a whole number, not {raw!r}", section) from None
+        if not lowest <= value <= highest:
+            raise self.error(key, f"must be between {lowest} and {highest}, not {value}", section)
+        return value
+
+    def fraction(self, key, default):
+        """A number from 0 to 1 (0.25); `default` when empty."""
+        section, raw = self._raw(key)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.error(key, f"must be a number like 0.5, not {raw!r}", section) from None
+        if not 0.0 <= value <= 1.0:     # also refuses nan
+            raise self.error(key, f"must be between 0 and 1, not {raw}", section)
+        return value
+
+    def choice(self, key, choices, default=None):
+        """One of `choices`; `default` when empty (None: it must be set)."""
+        raw = self.text(key, default)
+        if raw not in choices:
+            raise self.error(key, f"must be one of {', '.join(choices)}, not {raw!r}"
+                                  f"{did_you_mean(raw, choices)}")
+        return raw
+
+    def refuse_unknown(self):
+        """A key the target did not read is a typo, never something to ignore."""
+        for key in self.values:
+            if key not in self.read:
+                raise self.error(key, f"is not a setting the "
+                                      f"{self.section.removeprefix('handoff.')} target knows"
+                                      + did_you_mean(key, self.read))
 
 
 def _rating_settings(reader):

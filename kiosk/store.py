@@ -1,4 +1,7 @@
-"""The kiosk's SQLite database (sqlite-utils, WAL): sessions, submissions, hand-off outbox.
+"""The kiosk's SQLite database (sqlite-utils, WAL): sessions and submissions.
+
+The hand-off's outbox lives in the same file but belongs to kiosk.handoff.outbox, which
+joins each submission's transaction through `on_submission`.
 
 No Flask here. Each thread gets its own connection, because the web server answers
 residents on several threads and a SQLite connection must stay on the thread that made it.
@@ -22,11 +25,12 @@ def utc_now():
 
 
 class Store:
-    """Sessions, submissions and the outbox, in one SQLite file."""
+    """Sessions and submissions, in one SQLite file."""
 
     def __init__(self, path):
         self.path = Path(path)
         self._local = threading.local()
+        self._submission_hooks = []
         self._check_writable()
         try:
             self._create_tables()
@@ -84,15 +88,7 @@ class Store:
             "modes": str, "package": str, "items": str, "answers": str,
             "documents": str, "eligibility": str,
         }, pk="reference", if_not_exists=True)
-        db["outbox"].create({
-            "id": int, "reference": str, "status": str, "attempts": int,
-            "next_attempt": str, "created": str, "last_error": str, "delivered": str,
-        }, pk="id", foreign_keys=[("reference", "submissions", "reference")],
-            if_not_exists=True)
-        db["outbox"].create_index(["status", "next_attempt"], if_not_exists=True)
         # Columns added by later versions, for a kiosk whose database is older.
-        if "delivered" not in db["outbox"].columns_dict:
-            db["outbox"].add_column("delivered", str, not_null_default="")
         if "expires" not in db["sessions"].columns_dict:
             db["sessions"].add_column("expires", float, not_null_default=0.0)
         db["sessions"].create_index(["expires"], if_not_exists=True)
@@ -139,8 +135,14 @@ class Store:
     # Submissions: written with their outbox entry in one transaction, before the
     # resident sees the reference, so nothing confirmed is ever lost.
 
+    def on_submission(self, hook):
+        """Call `hook(reference, now, db=db)` inside the transaction that stores each new
+        submission (the outbox queues it there); if the hook fails, nothing is stored."""
+        self._submission_hooks.append(hook)
+
     def create_submission(self, kiosk_id, record, now=None, attempts=20):
-        """Store a submission and its outbox entry atomically; return the new reference."""
+        """Store a submission, and what `on_submission` hooks write with it, atomically;
+        return the new reference."""
         now = now or utc_now()
         local_now = now.astimezone()
         for _ in range(attempts):
@@ -153,10 +155,8 @@ class Store:
                 with self.db.conn:
                     self.db.execute("begin immediate")
                     self.db["submissions"].insert(row)
-                    self.db["outbox"].insert({
-                        "reference": reference, "status": "pending", "attempts": 0,
-                        "next_attempt": now.isoformat(), "created": now.isoformat(),
-                        "last_error": "", "delivered": ""})
+                    for hook in self._submission_hooks:
+                        hook(reference, now, db=self.db)
             except sqlite3.IntegrityError as error:
                 if "submissions.reference" not in str(error):
                     raise
@@ -175,5 +175,9 @@ class Store:
 
     _json_columns = ("modes", "package", "items", "answers", "documents", "eligibility")
 
-    def outbox_for(self, reference):
-        return list(self.db.query("select * from outbox where reference = ?", [reference]))
+    def forget_answers(self, references_query, values=()):
+        """Empty the answers of the submissions `references_query` (SQL selecting a
+        reference column) names, keeping the record; return how many were forgotten."""
+        return self.db.execute(
+            "update submissions set answers = '{}' where answers != '{}' and reference in "
+            f"({references_query})", list(values)).rowcount

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from handoff_support import (RECORD, SECRET, BareReceiver, back_office_app, later, sending_app,
                              serve)
 from kiosk.backoffice.inbox import check_submission
-from kiosk.handoff import body_of, payload, signed_headers, verify
+from kiosk.handoff import FailingDemoTarget, body_of, payload, signed_headers, verify
 
 
 def kiosk(app):
@@ -77,7 +77,7 @@ def test_a_slow_receiver_is_retried_later(tmp_path):
     sender = sending_app(tmp_path, receiver.url)
     reference = kiosk(sender).store.create_submission("K2", RECORD)
     kiosk(sender).outbox.deliver_due()
-    row = kiosk(sender).store.outbox_for(reference)[0]
+    row = kiosk(sender).outbox.entries_for(reference)[0]
     assert row["status"] == "pending" and "timed out" in row["last_error"].lower()
     assert row["next_attempt"] > row["created"]
 
@@ -87,7 +87,7 @@ def test_a_refusal_is_a_dead_letter_that_a_person_can_retry(tmp_path):
     sender = sending_app(tmp_path, receiver.url)
     reference = kiosk(sender).store.create_submission("K2", RECORD)
     kiosk(sender).outbox.deliver_due()
-    row = kiosk(sender).store.outbox_for(reference)[0]
+    row = kiosk(sender).outbox.entries_for(reference)[0]
     assert row["status"] == "dead" and "HTTP 400" in row["last_error"]
     runner = sender.test_cli_runner()
     assert "dead: 1" in runner.invoke(args=["handoff", "status"]).output
@@ -100,7 +100,7 @@ def test_retries_stop_after_the_configured_hours(tmp_path):
     sender = sending_app(tmp_path, "http://127.0.0.1:9/nobody-listens", **{"handoff.retry_hours": "1"})
     reference = kiosk(sender).store.create_submission("K2", RECORD)
     kiosk(sender).outbox.deliver_due(now=later(hours=2))
-    row = kiosk(sender).store.outbox_for(reference)[0]
+    row = kiosk(sender).outbox.entries_for(reference)[0]
     assert row["status"] == "dead" and row["last_error"].startswith("gave up after 1 hours")
 
 
@@ -224,8 +224,8 @@ def test_the_status_page_says_when_the_hand_off_needs_attention(tmp_path):
     app = make_app(tmp_path)
     client = app.test_client()
     assert "一切正常" in client.get("/status").get_data(as_text=True)
-    reference = kiosk(app).store.create_submission("K2", RECORD)
-    kiosk(app).store.db.execute("update outbox set status = 'dead', last_error = 'HTTP 400' "
-                                "where reference = ?", [reference])
+    kiosk(app).store.create_submission("K2", RECORD)
+    kiosk(app).outbox.target = FailingDemoTarget("refuse", receiver=None)
+    kiosk(app).outbox.deliver_due()
     page = client.get("/status").get_data(as_text=True)
     assert "需要处理" in page and "死信" in page

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.backoffice.inbox import Rejected
 from kiosk.backoffice.ratings import UnknownApplication, aggregate, check_rating, period_of
-from kiosk.handoff import body_of, signed_headers
+from kiosk.handoff import TargetContext, body_of, make_target, signed_headers
 from kiosk.ratings import LEVELS, REASONS, kept_reasons, payload
 from kiosk.settings import load_settings
 from kiosk.times import working_days_after
@@ -57,7 +57,8 @@ def test_holidays_are_read_from_kiosk_ini_and_a_bad_date_is_named():
 def test_the_http_ratings_endpoint_sits_beside_the_submissions_one():
     settings = load_settings(overrides={"handoff.target": "http",
                                         "handoff.url": "https://cases.example.gov/kiosk/submissions"})
-    assert settings.handoff.ratings_url == "https://cases.example.gov/kiosk/ratings"
+    target = make_target("http", settings.handoff.options_for("http"), TargetContext())
+    assert target.ratings_url == "https://cases.example.gov/kiosk/ratings"
 
 
 # Counting per period and package.
@@ -260,7 +261,7 @@ def test_a_rating_waits_for_its_submission(app):
     kiosk = app.extensions["kiosk"]
     reference = kiosk.store.create_submission("K2", RECORD)
     kiosk.ratings.rate(reference, "K2", "satisfied")
-    assert kiosk.ratings.due(datetime.datetime.now(datetime.timezone.utc)) == []
+    assert kiosk.outbox.ratings_due(datetime.datetime.now(datetime.timezone.utc)) == []
     kiosk.outbox.deliver_due()
     assert kiosk.ratings.get(reference)["status"] == "delivered"
 

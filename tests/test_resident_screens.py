@@ -251,7 +251,7 @@ def test_submission_is_stored_with_its_outbox_entry_and_the_session_is_wiped(app
     assert submission["answers"]["applicant_id_number"] == VALID_ID
     assert [item["key"] for item in submission["items"]] == ["business_licence", "food_licence"]
     assert submission["documents"] == ["id_card", "lease"]
-    assert store.outbox_for(reference)[0]["status"] == "pending"
+    assert app.extensions["kiosk"].outbox.entries_for(reference)[0]["status"] == "pending"
     assert "张三" not in text(done)
     assert client.get("/form").location == "/packages"
 

@@ -28,7 +28,6 @@ def test_kiosk_config_selects_another_file(tmp_path, monkeypatch):
      "[signs] zh_sign_language must be a known sign-language code (CSL, "),
     ("signs.zh_sign_language", "CLS", "not 'CLS' (did you mean \"CSL\"?)"),
     ("signs.ko_sign_language", "ksl", "not 'ksl' (did you mean \"KSL\"?)"),
-    ("handoff.target", "ftp", "must be builtin or http, not 'ftp'"),
     ("session.warning_seconds", "10", "[session] warning_seconds must be between 20 and 600"),
     ("session.idle_timeout_seconds", "soon", "[session] idle_timeout_seconds must be a whole number"),
     ("server.port", "", "[server] port is empty"),

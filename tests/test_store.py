@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.references import is_well_formed, new_reference
 from kiosk.settings import UNAMBIGUOUS_ALPHABET
+from kiosk.handoff import Outbox
 from kiosk.store import Store
 
 RECORD = {"language": "zh", "modes": [], "package": {"key": "retire"}, "items": [],
@@ -18,17 +19,23 @@ def store(tmp_path):
     return Store(tmp_path / "kiosk.db")
 
 
+@pytest.fixture
+def outbox(store):
+    """The outbox of `store`: it queues each new submission in the submission's transaction."""
+    return Outbox(store, catalogue=None, target=None, retry_hours=48)
+
+
 def test_the_database_runs_in_wal_mode(store):
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_submission_and_its_outbox_entry_are_stored_together(store):
+def test_a_submission_and_its_outbox_entry_are_stored_together(store, outbox):
     reference = store.create_submission("K2", RECORD)
     assert store.get_submission(reference)["answers"] == {"applicant_name": "王芳"}
-    assert [row["status"] for row in store.outbox_for(reference)] == ["pending"]
+    assert [row["status"] for row in outbox.entries_for(reference)] == ["pending"]
 
 
-def test_when_the_outbox_write_fails_no_submission_is_left_behind(store):
+def test_when_the_outbox_write_fails_no_submission_is_left_behind(store, outbox):
     store.db.execute("create trigger refuse before insert on outbox "
                      "begin select raise(abort, 'disk full'); end")
     with pytest.raises(sqlite3.IntegrityError):
@@ -88,4 +95,5 @@ def test_an_older_database_gains_the_columns_later_versions_use(tmp_path):
     old.commit()
     old.close()
     store = Store(path)
+    Outbox(store, catalogue=None, target=None, retry_hours=48)
     assert "delivered" in store.db["outbox"].columns_dict

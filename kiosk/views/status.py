@@ -46,6 +46,10 @@ def status():
 def needs_attention(kiosk, handoff, sign_problems):
     """What the operator should look at, as message ids (empty: all is well)."""
     found = []
+    # A kiosk left in an outage rehearsal would never hand anything to the hall's system.
+    if kiosk.outbox.target.name == "failing-demo":
+        found.append(N_("Hand-off is set to the failing-demo target, which fails on purpose "
+                        "to rehearse an outage: set [handoff] target back in kiosk.ini."))
     if handoff["dead"]:
         found.append(N_("Some applications could not be handed off (dead letters): "
                         "flask --app kiosk handoff status"))
