@@ -11,10 +11,11 @@ import click
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import commands, i18n, pages
+from . import commands, i18n, pages, roles
 from .catalogue import Catalogue, load_catalogue
 from .errors import KioskError
 from .sessions import SQLiteSessionInterface
+from .roles import for_role
 from .settings import Settings, load_settings
 from .prompts import Prompts
 from .speech import Speech
@@ -75,7 +76,7 @@ def create_app(test_config=None):
 
 def _build_app(test_config):
     test_config = dict(test_config or {})
-    settings = load_settings(overrides=test_config.pop("KIOSK_OVERRIDES", None))
+    settings = for_role(load_settings(overrides=test_config.pop("KIOSK_OVERRIDES", None)))
     # First, so an unwritable database folder is reported before anything is written there.
     store = Store(settings.database_path)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
@@ -142,6 +143,7 @@ def _build_app(test_config):
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)
+    roles.init_app(app)
     return app
 
 

@@ -7,6 +7,7 @@ from waitress import create_server
 from . import create_app
 from .background import start_background_work
 from .errors import KioskError
+from .roles import is_central
 
 
 def main():
@@ -25,9 +26,14 @@ def main():
         sys.exit(f"The kiosk cannot start: cannot serve at {settings.host}:{settings.port} "
                  f"({error.strerror}): is another kiosk already running there? "
                  f"[server] host and port in {settings.config_path} choose the address")
-    start_background_work(app)
-    print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/",
-          flush=True)
+    if is_central(settings):
+        print(f"Central back office serving at http://{settings.host}:{settings.port}/ "
+              f"(one process: for many kiosks, run it under gunicorn, see the README)",
+              flush=True)
+    else:
+        start_background_work(app)
+        print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/",
+              flush=True)
     server.run()
 
 

@@ -16,6 +16,8 @@ from .times import UnknownZone, hall_zone
 LANGUAGES = ("zh", "en", "ko")
 # Characters that cannot be confused when read aloud or typed: no 0/O, no 1/I.
 UNAMBIGUOUS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# What a machine running this package is: a kiosk, or a district's central back office.
+MACHINE_ROLES = ("kiosk", "backoffice")
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "kiosk.ini"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 # Sign languages the studio and clip library know by code. A code outside this list is
@@ -144,6 +146,7 @@ class Settings:
     config_path: Path
     ratings: RatingSettings = RatingSettings(15, frozenset())
     backoffice_database: str = ""   # a SQLAlchemy URL; "" for the kiosk's own SQLite file
+    role: str = "kiosk"             # or "backoffice": the central back office (kiosk/roles.py)
 
 
 def config_path_from_environment():
@@ -207,6 +210,7 @@ def load_settings(path=None, overrides=None):
         config_path=path,
         ratings=_rating_settings(reader),
         backoffice_database=_backoffice_database(reader, base),
+        role=_role(reader),
     )
     reader.refuse_unknown()
     return settings
@@ -224,6 +228,14 @@ def _time_zone(reader):
 
 def _optional_path(base, value):
     return base / value if value else None
+
+
+def _role(reader):
+    role = reader.text("server", "role")
+    if role not in MACHINE_ROLES:
+        raise reader.error("server", "role",
+                           f"must be one of {', '.join(MACHINE_ROLES)}, not {role!r}")
+    return role
 
 
 def _backoffice_database(reader, base):
