@@ -23,18 +23,22 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture(scope="session")
-def postgres_server():
-    """One throwaway PostgreSQL cluster for the whole run (about a second to start). Without
-    Debian's binaries its tests are skipped, unless KIOSK_REQUIRE_POSTGRES=1 (make test, CI):
-    then a missing server fails them, so the PostgreSQL half of the suite cannot vanish."""
+def throwaway_postgres_or_skip():
+    """A ThrowawayPostgres not yet started. Without Debian's binaries the test is skipped,
+    unless KIOSK_REQUIRE_POSTGRES=1 (make test, CI): then it fails, so the PostgreSQL half of
+    the suite cannot quietly vanish from a run."""
     try:
-        server = ThrowawayPostgres()
+        return ThrowawayPostgres()
     except PostgresNotInstalled as missing:
         if os.environ.get("KIOSK_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"KIOSK_REQUIRE_POSTGRES=1 but {missing}", pytrace=False)
         pytest.skip(f"PostgreSQL is not installed: {missing}")
-    with server:
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL cluster for the whole run (about a second to start)."""
+    with throwaway_postgres_or_skip() as server:
         yield server
 
 

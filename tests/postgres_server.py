@@ -15,6 +15,7 @@ PostgreSQL refuses to run as root, and CI runs as root: then initdb and pg_ctl r
     .venv/bin/python tests/postgres_server.py    starts one and prints its URL until Ctrl-C
 """
 import atexit
+import functools
 import os
 import re
 import shutil
@@ -32,6 +33,11 @@ DEBIAN_ROOT = Path("/usr/lib/postgresql")
 SYSTEM_USER = "postgres"    # who runs the server when the tests run as root
 SUPERUSER = "postgres"      # the cluster's own superuser, the one every URL names
 FOLDER_PREFIX = "kiosk-pg-"
+# In memory when there is room: on disk, even with fsync off, CREATE DATABASE takes 100-200 ms
+# instead of about 10 (and initdb a few tenths of a second longer). Docker gives /dev/shm
+# only 64 MB by default, too little for a cluster and its databases: then the disk it is.
+MEMORY_FOLDER = Path("/dev/shm")
+MEMORY_FOLDER_ROOM = 1 << 30
 OWNER_FILE = "owner.pid"    # the pid of the process that started the server; see reap_stale
 START_SECONDS = 30
 # Speed over durability: the cluster lives for one run. Small, so that several engineers'
@@ -60,8 +66,9 @@ class PostgresStartFailed(Exception):
     """initdb or pg_ctl failed; the message carries the command's output or the log's tail."""
 
 
-def find_bin_dir(root=DEBIAN_ROOT):
+def find_bin_dir(root=None):
     """The newest /usr/lib/postgresql/VERSION/bin holding pg_ctl and initdb."""
+    root = Path(root or DEBIAN_ROOT)
     found = []
     for candidate in root.glob("*/bin"):
         version = re.fullmatch(r"\d+(\.\d+)?", candidate.parent.name)
@@ -98,7 +105,7 @@ class ThrowawayPostgres:
 
     def __init__(self, bin_dir=None, parent_folder=None):
         self.bin_dir = Path(bin_dir) if bin_dir else find_bin_dir()
-        self.parent_folder = parent_folder      # None: the system's temporary folder
+        self.parent_folder = parent_folder or default_parent_folder()
         self.run_as = SYSTEM_USER if os.geteuid() == 0 else None
         self.folder = None
         self.port = None
@@ -141,6 +148,13 @@ class ThrowawayPostgres:
     def __exit__(self, *exc):
         self.stop()
 
+    @functools.cached_property
+    def version(self):
+        """The version of the binaries, as a tuple: (15, 18)."""
+        output = subprocess.run([self.bin_dir / "pg_ctl", "--version"], capture_output=True,
+                                text=True, check=True).stdout    # "pg_ctl (PostgreSQL) 15.18 ..."
+        return tuple(int(part) for part in re.search(r"\d+(\.\d+)*", output).group().split("."))
+
     @property
     def data_dir(self):
         return self.folder / "data"
@@ -165,6 +179,10 @@ class ThrowawayPostgres:
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
             statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        if self.version >= (15,):
+            # Copies the template's files instead of WAL-logging every block: about 10 ms
+            # instead of 25 for the small databases tests use.
+            statement += sql.SQL(" STRATEGY FILE_COPY")
         self.execute(statement)
         return self.url(name)
 
@@ -219,12 +237,25 @@ class ThrowawayPostgres:
         return result
 
 
+def default_parent_folder():
+    """/dev/shm when it has room for a cluster, else the system's temporary folder."""
+    try:
+        room = os.statvfs(MEMORY_FOLDER)
+    except OSError:
+        return tempfile.gettempdir()
+    if room.f_bavail * room.f_frsize >= MEMORY_FOLDER_ROOM and os.access(MEMORY_FOLDER, os.W_OK):
+        return str(MEMORY_FOLDER)
+    return tempfile.gettempdir()
+
+
 def reap_stale(bin_dir, parent_folder=None):
     """Stop and delete servers left by earlier runs that were killed before they could stop
     them. Only those whose starting process is gone: other test runs on this machine (other
     engineers, other worktrees) keep theirs."""
-    parent = Path(parent_folder or tempfile.gettempdir())
-    for folder in parent.glob(FOLDER_PREFIX + "*"):
+    parents = {Path(parent_folder or default_parent_folder()), MEMORY_FOLDER,
+               Path(tempfile.gettempdir())}
+    folders = [folder for parent in parents for folder in parent.glob(FOLDER_PREFIX + "*")]
+    for folder in folders:
         try:
             owner = int((folder / OWNER_FILE).read_text())
         except (OSError, ValueError):
