@@ -17,6 +17,7 @@ PostgreSQL refuses to run as root, and CI runs as root: then initdb and pg_ctl r
 import atexit
 import functools
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -116,6 +117,13 @@ class ThrowawayPostgres:
     def start(self):
         """initdb and start the server; returns self. Takes about a second."""
         began = time.perf_counter()
+        if self.run_as:
+            try:
+                pwd.getpwnam(self.run_as)
+            except KeyError:
+                raise PostgresStartFailed(
+                    f"running as root, but there is no {self.run_as!r} system user to run "
+                    "PostgreSQL as (Debian's postgresql package creates it)") from None
         reap_stale(self.bin_dir, self.parent_folder)
         self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=self.parent_folder))
         (self.folder / OWNER_FILE).write_text(str(os.getpid()))
@@ -262,9 +270,8 @@ def reap_stale(bin_dir, parent_folder=None):
             continue    # not ours, or still being set up
         if process_is_alive(owner):
             continue
-        stale = ThrowawayPostgres.__new__(ThrowawayPostgres)
-        stale.bin_dir, stale.folder = Path(bin_dir), folder
-        stale.run_as = SYSTEM_USER if os.geteuid() == 0 else None
+        stale = ThrowawayPostgres(bin_dir, folder.parent)
+        stale.folder = folder
         stale.stop()
 
 
