@@ -20,6 +20,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -284,10 +285,15 @@ def process_is_alive(pid):
     return state != "Z"
 
 
+def stop_on_terminate(signum, frame):
+    raise KeyboardInterrupt     # so that `kill` stops the server too, through `with`
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_terminate)
     with ThrowawayPostgres() as server:
         print(f"PostgreSQL {server.bin_dir.parent.name} up in {server.startup_seconds:.2f} s")
-        print(f"  {server.url()}\n  folder {server.folder}\nCtrl-C stops it and deletes it.")
+        print(f"  {server.url()}\n  folder {server.folder}\nCtrl-C (or kill) stops it and deletes it.")
         try:
             while True:
                 time.sleep(3600)
