@@ -4,6 +4,8 @@ import logging
 import sqlite3
 from collections import namedtuple
 
+import sqlalchemy
+
 from flask import jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -53,6 +55,8 @@ def init_app(app):
     app.register_error_handler(CSRFError, expired_form)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(sqlite3.Error, storage_error)
+    # The back office's database (SQLite or PostgreSQL) gone or not answering.
+    app.register_error_handler(sqlalchemy.exc.OperationalError, storage_error)
     app.register_error_handler(Exception, unexpected_error)
 
 

@@ -2,6 +2,7 @@
 # Installs the Debian packages the kiosk needs, only when they are missing.
 #   scripts/install-system-packages.sh run    what serving the kiosk needs
 #   scripts/install-system-packages.sh test   that, plus a browser for the real-browser tests
+#                                             and PostgreSQL for the back office's tests
 set -euo pipefail
 
 purpose=${1:-run}
@@ -25,6 +26,9 @@ need tegaki-zinnia-simplified-chinese test -f /usr/share/tegaki/models/zinnia/ha
 need tegaki-zinnia-japanese test -f /usr/share/tegaki/models/zinnia/handwriting-ja.model
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
+  # The back-office tests also run on a throwaway PostgreSQL cluster (tests/postgres_server.py),
+  # from Debian's binaries; its own cluster, postgresql@VERSION-main, is not used by the tests.
+  need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -9,8 +9,16 @@ TESTS = Path(__file__).resolve().parent
 MINI_CATALOGUE = TESTS / "data" / "mini_catalogue.toml"
 
 
+# Set by tests/conftest.py while a back-office test runs on PostgreSQL: gives the URL of the
+# PostgreSQL database that stands for a kiosk's database file (one per file, as SQLite has).
+backoffice_on_postgres = None
+
+
 def make_app(tmp_path, catalogue=MINI_CATALOGUE, **overrides):
-    """The kiosk on a temporary database; `overrides` are kiosk.ini "section.key" values."""
+    """The kiosk on a temporary database; `overrides` are kiosk.ini "section.key" values.
+    While a back-office test runs on PostgreSQL, its back office is there instead."""
+    if backoffice_on_postgres and "backoffice.database" not in overrides:
+        overrides["backoffice.database"] = backoffice_on_postgres(tmp_path / "kiosk.db")
     settings = {"catalogue.path": str(catalogue), "database.path": str(tmp_path / "kiosk.db"),
                 "server.secret_key": "test-secret",
                 "speech.cache_dir": str(tmp_path / "speech-cache"), "speech.warm_at_start": "no",

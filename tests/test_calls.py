@@ -243,7 +243,7 @@ def signed(body, secret=SECRET):
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory):
+def api(tmp_path_factory, backoffice_kind):
     """One back office for the API tests: each makes its own calls."""
     return back_office_app(tmp_path_factory.mktemp("api")).test_client()
 

@@ -20,7 +20,7 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, backoffice_kind):
     """One kiosk for this module (each test sends its own application): building an app
     costs seconds, a submission milliseconds."""
     app = make_app(tmp_path_factory.mktemp("ratings"), **{"handoff.secret": "s3cret",

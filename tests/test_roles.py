@@ -83,3 +83,8 @@ def test_the_central_back_office_never_loads_the_speech_engine_or_vosk(tmp_path)
     assert modules_loaded(tmp_path, "backoffice") == []
     # The same check on a kiosk does see the speech engine: it can fail.
     assert "pyttsx3" in modules_loaded(tmp_path, "kiosk")
+
+
+def test_the_back_office_suite_runs_on_the_database_it_names(tmp_path, backoffice_kind):
+    database = make_app(tmp_path).extensions["kiosk"].backoffice_database
+    assert database.dialect == backoffice_kind

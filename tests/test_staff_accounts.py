@@ -92,7 +92,8 @@ def test_accounts_from_before_roles_keep_every_page(tmp_path):
                     "failed integer, locked_until float)")
         old.execute("insert into staff values ('clerk', ?, 0, 0)",
                     [generate_password_hash(PASSWORD)])
-    app = make_app(tmp_path)
+    # Such a database is always a kiosk's own SQLite file.
+    app = make_app(tmp_path, **{"backoffice.database": ""})
     client = app.test_client()
     sign_in(app, "clerk", client=client)
     assert client.get("/backoffice").status_code == 200

@@ -134,7 +134,27 @@ def _engine(url):
         _sqlite_transactions(engine)
         return engine
     # Clerks and kiosks at once; pre-ping so a restarted database server is not an error page.
-    return sqlalchemy.create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    engine = sqlalchemy.create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    event.listen(engine, "connect", _text_without_nul)
+    return engine
+
+
+def _text_without_nul(connection, _record):
+    """PostgreSQL refuses text holding NUL, where SQLite takes it. Nothing stored holds one
+    (what people send is refused with control characters), so a NUL in a search or filter
+    (hostile input) becomes U+FFFD and matches nothing, as in SQLite, instead of an error."""
+    from psycopg.types.string import StrBinaryDumper, StrDumper
+
+    class TextDumper(StrDumper):
+        def dump(self, obj):
+            return super().dump(obj.replace("\x00", "\ufffd"))
+
+    class BinaryTextDumper(StrBinaryDumper):
+        def dump(self, obj):
+            return super().dump(obj.replace("\x00", "\ufffd"))
+
+    connection.adapters.register_dumper(str, TextDumper)
+    connection.adapters.register_dumper(str, BinaryTextDumper)
 
 
 def _sqlite_transactions(engine):
