@@ -147,7 +147,7 @@ def _target(settings, back_office, received_ratings, secret):
     """The hand-off target kiosk.ini chooses."""
     if settings.handoff.target == "http":
         return HttpTarget(settings.handoff.url, secret, settings.handoff.timeout_seconds,
-                          settings.handoff.ratings_url)
+                          settings.handoff.ratings_url, kiosk_id=settings.kiosk_id)
     return BuiltInTarget(back_office, received_ratings)
 
 
@@ -155,7 +155,7 @@ def _desk(settings, calls, secret):
     """Where calls for a clerk go: beside the hand-off target kiosk.ini chooses."""
     if settings.handoff.target == "http":
         return HttpDesk(calls_base(settings.handoff.url), secret,
-                        min(settings.handoff.timeout_seconds, 5))
+                        min(settings.handoff.timeout_seconds, 5), kiosk_id=settings.kiosk_id)
     return BuiltInDesk(calls)
 
 

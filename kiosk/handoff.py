@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 SCHEMA = "kiosk.submission/1"
 SIGNATURE_HEADER = "X-Kiosk-Signature"
 TIMESTAMP_HEADER = "X-Kiosk-Timestamp"
+KIOSK_ID_HEADER = "X-Kiosk-Id"   # whose key signed: a back office with a register of kiosks
 RETRY_STATUSES = {408, 429}
 LONGEST_WAIT = 3600  # seconds between attempts, at most
 
@@ -63,11 +64,15 @@ def signature(secret, timestamp, body):
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret, body, reference, now=None):
+def signed_headers(secret, body, reference, now=None, kiosk_id=None):
+    """The headers of a signed request; `kiosk_id` names the kiosk whose key `secret` is."""
     timestamp = int(now if now is not None else time.time())
-    return {"Content-Type": "application/json; charset=utf-8",
-            TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: signature(secret, timestamp, body),
-            "Idempotency-Key": reference}
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               TIMESTAMP_HEADER: str(timestamp),
+               SIGNATURE_HEADER: signature(secret, timestamp, body), "Idempotency-Key": reference}
+    if kiosk_id:
+        headers[KIOSK_ID_HEADER] = kiosk_id
+    return headers
 
 
 def verify(secret, headers, body, max_skew, now=None):
@@ -111,9 +116,10 @@ class HttpTarget(Target):
 
     name = "http"
 
-    def __init__(self, url, secret, timeout, ratings_url=""):
+    def __init__(self, url, secret, timeout, ratings_url="", kiosk_id=None):
         self.url, self.secret, self.timeout = url, secret, timeout
         self.ratings_url = ratings_url
+        self.kiosk_id = kiosk_id   # sent as X-Kiosk-Id: whose key signs
 
     def deliver(self, body, reference):
         return self._post(self.url, body, reference)
@@ -123,7 +129,8 @@ class HttpTarget(Target):
 
     def _post(self, url, body, key):
         request = urllib.request.Request(url, data=body, method="POST",
-                                         headers=signed_headers(self.secret, body, key))
+                                         headers=signed_headers(self.secret, body, key,
+                                                                kiosk_id=self.kiosk_id))
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return Outcome("delivered", f"HTTP {response.status}")
