@@ -176,6 +176,15 @@ def test_fleet_rotate_and_revoke_say_what_happens_next(app, runner):
     assert "K7\tHall\trevoked 20" in runner.invoke(args=["fleet", "list"]).output
 
 
+@pytest.fixture(scope="module")
+def k7_registered(tmp_path_factory):
+    """One back office with K7 registered, for the refusals (which change nothing)."""
+    from support import make_app
+    app = make_app(tmp_path_factory.mktemp("fleet"))
+    register_of(app).add("K7", "Hall")
+    return app
+
+
 @pytest.mark.parametrize("args, message", [
     (["fleet", "add", "k7", "--name", "Hall"], "a kiosk id is 2 to 6 of"),
     (["fleet", "add", "K7", "--name", "Hall"], "there is already a kiosk K7 (Hall)"),
@@ -184,9 +193,8 @@ def test_fleet_rotate_and_revoke_say_what_happens_next(app, runner):
     (["fleet", "revoke", "K9"], "there is no kiosk K9"),
     (["fleet", "revoke", "<script>" * 1000], "there is no kiosk"),
 ])
-def test_fleet_commands_refuse_in_one_line_without_a_traceback(app, runner, args, message):
-    register_of(app).add("K7", "Hall")
-    result = runner.invoke(args=args)
+def test_fleet_commands_refuse_in_one_line_without_a_traceback(k7_registered, args, message):
+    result = k7_registered.test_cli_runner().invoke(args=args)
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
     assert len(result.output.strip().splitlines()) == 1
@@ -208,15 +216,25 @@ def post(app, body, headers, url=SUBMISSIONS):
                                   environ_base={"REMOTE_ADDR": "192.0.2.7"})
 
 
-@pytest.fixture
-def centre(tmp_path):
-    """A back office with K7 and K3 registered, and K5 revoked; app.keys holds their keys."""
+def _centre(tmp_path):
     app = back_office_app(tmp_path)
     register = register_of(app)
     app.keys = {"K7": register.add("K7", "Hall"), "K3": register.add("K3", "Hall 1"),
                 "K5": register.add("K5", "Stolen")}
     register.revoke("K5")
     return app
+
+
+@pytest.fixture
+def centre(tmp_path):
+    """A back office with K7 and K3 registered, and K5 revoked; app.keys holds their keys."""
+    return _centre(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def refusing_centre(tmp_path_factory):
+    """The same, once for every hostile request (each is refused, so none changes it)."""
+    return _centre(tmp_path_factory.mktemp("centre"))
 
 
 def test_an_empty_register_keeps_the_shared_secret(tmp_path):
@@ -260,8 +278,10 @@ def _hostile_requests():
 
 @pytest.mark.parametrize("what, claimed, key, changes, late, reason", _hostile_requests(),
                          ids=[case[0] for case in _hostile_requests()])
-def test_hostile_requests_are_refused_with_401_json_and_logged(centre, caplog, what, claimed,
-                                                               key, changes, late, reason):
+def test_hostile_requests_are_refused_with_401_json_and_logged(refusing_centre, caplog, what,
+                                                               claimed, key, changes, late,
+                                                               reason):
+    centre = refusing_centre
     body = body_of({**submission(), **changes})
     headers = signed_headers(centre.keys.get(key, key), body, "x",
                              now=(datetime.datetime.now(UTC).timestamp() + late))

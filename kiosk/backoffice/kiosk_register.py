@@ -85,6 +85,14 @@ class KioskRegister:
         the previous one: the key the kiosk last proved it has is never refused."""
         now = (now or utc_now()).isoformat()
         secret = new_secret()
+        try:
+            self._rotate(kiosk_id, secret, now)
+        except sqlalchemy.exc.IntegrityError:   # rotated at the same moment by someone else
+            raise RegisterError(f"kiosk {kiosk_id}'s key was changed at the same moment "
+                                f"elsewhere: see `fleet list`, then rotate again") from None
+        return secret
+
+    def _rotate(self, kiosk_id, secret, now):
         with self.database.begin() as connection:
             self._active(connection, kiosk_id)
             keys = {row["state"]: row for row in connection.execute(
@@ -99,7 +107,6 @@ class KioskRegister:
             connection.execute(kiosk_keys.insert().values(
                 key_id=_key_id(connection, kiosk_id), kiosk_id=kiosk_id, secret=secret,
                 created=now, state=CURRENT))
-        return secret
 
     def revoke(self, kiosk_id, now=None):
         """Refuse a kiosk from now on: every key retired and wiped. Ids are not reused."""
@@ -170,7 +177,7 @@ class KioskRegister:
             if problem_with_key is None:
                 if key["state"] == CURRENT:
                     if any(other["state"] == PREVIOUS for other in keys):
-                        self._switched(kiosk_id, now)
+                        self._switched(kiosk_id, key["key_id"], now)
                     return None
                 if key["state"] == PREVIOUS:
                     return None
@@ -179,10 +186,13 @@ class KioskRegister:
                 problem = problem_with_key
         return problem
 
-    def _switched(self, kiosk_id, now):
-        """Retire the previous key once the kiosk signs with its new one."""
+    def _switched(self, kiosk_id, key_id, now):
+        """Retire the previous key once the kiosk signs with its new one, `key_id`: only
+        while that is still the current key (an operator may have just rotated again)."""
+        still_current = select(kiosk_keys.c.key_id).where(
+            kiosk_keys.c.key_id == key_id, kiosk_keys.c.state == CURRENT).exists()
         self.database.run(kiosk_keys.update().where(
-            kiosk_keys.c.kiosk_id == kiosk_id, kiosk_keys.c.state == PREVIOUS)
+            kiosk_keys.c.kiosk_id == kiosk_id, kiosk_keys.c.state == PREVIOUS, still_current)
             .values(state=RETIRED, retired=now.isoformat()))
 
 
