@@ -100,7 +100,8 @@ def _build_app(test_config):
     received_ratings = ReceivedRatings(database, settings.ratings, settings.time_zone)
     secret = settings.handoff.secret or _stored_secret(settings, "handoff_secret")
     target = chosen_target(settings.handoff,
-                           TargetContext(secret, back_office, received_ratings))
+                           TargetContext(secret, back_office, received_ratings,
+                                         settings.kiosk_id))
     outbox = Outbox(store, catalogue, target, settings.handoff.retry_hours, ratings)
     keyboards = input_methods(settings.keyboard)
     calls = Calls(database)
@@ -151,7 +152,8 @@ def _desk(target, calls, secret):
     """Where calls for a clerk go: beside the hand-off target (the hall's case system for
     http; this kiosk's own back office for the others, failing-demo's rehearsals too)."""
     if isinstance(target, HttpTarget):
-        return HttpDesk(calls_base(target.url), secret, min(target.timeout, 5))
+        return HttpDesk(calls_base(target.url), secret, min(target.timeout, 5),
+                        kiosk_id=target.kiosk_id)
     return BuiltInDesk(calls)
 
 

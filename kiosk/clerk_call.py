@@ -90,8 +90,9 @@ class BuiltInDesk(Desk):
 class HttpDesk(Desk):
     """A back office over HTTP(S): POST {base}, GET {base}/<id>, POST {base}/<id>/cancel."""
 
-    def __init__(self, base, secret, timeout):
+    def __init__(self, base, secret, timeout, kiosk_id=None):
         self.base, self.secret, self.timeout = base.rstrip("/"), secret, timeout
+        self.kiosk_id = kiosk_id   # sent as X-Kiosk-Id: whose key signs
 
     def raise_call(self, document):
         return self._send("POST", self.base, body_of(document))
@@ -104,7 +105,7 @@ class HttpDesk(Desk):
                           b"{}")
 
     def _send(self, method, url, body):
-        headers = signed_headers(self.secret, body, "call")
+        headers = signed_headers(self.secret, body, "call", kiosk_id=self.kiosk_id)
         request = urllib.request.Request(url, data=body if method == "POST" else None,
                                          method=method, headers=headers)
         try:

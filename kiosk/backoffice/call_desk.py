@@ -9,7 +9,7 @@ where {base} is /backoffice/api on the built-in back office.
 """
 import datetime
 
-from flask import (Blueprint, flash, jsonify, redirect, render_template, request, session,
+from flask import (Blueprint, flash, g, jsonify, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -55,7 +55,7 @@ def api_state(call_id):
     _, refusal = _signed_body()
     if refusal:
         return refusal
-    call = services().calls.call(call_id)
+    call = _own_call(call_id)
     if call is None:
         return _refused(404, "unknown_call", "there is no such call")
     return jsonify(public(call))
@@ -66,12 +66,23 @@ def api_cancel(call_id):
     _, refusal = _signed_body()
     if refusal:
         return refusal
+    if _own_call(call_id) is None:
+        return _refused(404, "unknown_call", "there is no such call")
     try:
         return jsonify(public(services().calls.cancel(call_id)))
     except CallRefused as refused:
         if refused.code == "unknown":
             return _refused(404, "unknown_call", "there is no such call")
         return _refused(409, "not_allowed", f"the call is already {refused.state}")
+
+
+def _own_call(call_id):
+    """The call, when the kiosk that signed may see it: with a register of kiosks, only
+    its own calls (another kiosk's look the same as none)."""
+    call = services().calls.call(call_id)
+    if call is not None and g.get("kiosk_id") and call["kiosk_id"] != g.kiosk_id:
+        return None
+    return call
 
 
 def init_app(app, csrf):

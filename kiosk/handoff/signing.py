@@ -12,6 +12,7 @@ import time
 SCHEMA = "kiosk.submission/1"
 SIGNATURE_HEADER = "X-Kiosk-Signature"
 TIMESTAMP_HEADER = "X-Kiosk-Timestamp"
+KIOSK_ID_HEADER = "X-Kiosk-Id"   # whose key signed: a back office with a register of kiosks
 
 
 def payload(submission, catalogue):
@@ -40,12 +41,16 @@ def signature(secret, timestamp, body):
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret, body, reference, now=None):
-    """The headers of a signed POST of `body`; `reference` is its idempotency key."""
+def signed_headers(secret, body, reference, now=None, kiosk_id=None):
+    """The headers of a signed POST of `body`; `reference` is its idempotency key and
+    `kiosk_id` names the kiosk whose key `secret` is (sent as X-Kiosk-Id)."""
     timestamp = int(now if now is not None else time.time())
-    return {"Content-Type": "application/json; charset=utf-8",
-            TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: signature(secret, timestamp, body),
-            "Idempotency-Key": reference}
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               TIMESTAMP_HEADER: str(timestamp),
+               SIGNATURE_HEADER: signature(secret, timestamp, body), "Idempotency-Key": reference}
+    if kiosk_id:
+        headers[KIOSK_ID_HEADER] = kiosk_id
+    return headers
 
 
 def verify(secret, headers, body, max_skew, now=None):

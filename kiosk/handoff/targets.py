@@ -36,6 +36,7 @@ class TargetContext:
     secret: str = ""
     backoffice: object = None
     received_ratings: object = None
+    kiosk_id: str = ""          # this kiosk's id, sent with what it signs
 
 
 class Target:
@@ -95,9 +96,10 @@ def chosen_target(handoff, context):
 class HttpTarget(Target):
     """The hall's case system: signed JSON over HTTP(S)."""
 
-    def __init__(self, url, secret, timeout, ratings_url=""):
+    def __init__(self, url, secret, timeout, ratings_url="", kiosk_id=None):
         self.url, self.secret, self.timeout = url, secret, timeout
         self.ratings_url = ratings_url
+        self.kiosk_id = kiosk_id   # sent as X-Kiosk-Id: whose key signs
 
     @classmethod
     def from_options(cls, options, context):
@@ -106,7 +108,7 @@ class HttpTarget(Target):
         if not ratings_url:     # beside the submissions URL: .../kiosk/ratings
             ratings_url = url.rstrip("/").rpartition("/")[0] + "/ratings"
         return cls(url, context.secret, options.integer("timeout_seconds", 1, 300, default=10),
-                   ratings_url)
+                   ratings_url, kiosk_id=context.kiosk_id)
 
     def deliver(self, body, reference):
         return self._post(self.url, body, reference)
@@ -116,7 +118,8 @@ class HttpTarget(Target):
 
     def _post(self, url, body, key):
         request = urllib.request.Request(url, data=body, method="POST",
-                                         headers=signed_headers(self.secret, body, key))
+                                         headers=signed_headers(self.secret, body, key,
+                                                                kiosk_id=self.kiosk_id))
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return Outcome("delivered", f"HTTP {response.status}")
