@@ -1,0 +1,105 @@
+"""The back office's database: migrations make exactly the tables the code queries, in
+SQLite and PostgreSQL alike; an older kiosk's database is upgraded with nothing lost; a
+database that cannot be used stops start-up with one clear line."""
+import sqlite3
+
+import pytest
+import sqlalchemy
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from kiosk.backoffice.database import Database, latest_revision, sqlite_url
+from kiosk.backoffice.tables import metadata
+from kiosk.errors import StorageError
+from support import TESTS, make_app
+
+BEFORE_MIGRATIONS = TESTS / "data" / "backoffice-before-migrations.sql"
+TABLES = ("inbox", "audit", "notes", "document_checks", "rating_received", "calls", "staff",
+          "sign_in_throttle", "failed_sign_ins")
+
+
+def test_the_migrations_make_exactly_the_tables_the_code_queries(backoffice_database):
+    assert backoffice_database.revision() == latest_revision()
+    with backoffice_database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    # Only the migrations' own bookkeeping table is not among the code's tables.
+    assert [(change[0], change[1].name) for change in differences] == \
+        [("remove_table", "backoffice_migrations")]
+
+
+def test_upgrading_again_changes_nothing(backoffice_database):
+    backoffice_database.upgrade()
+    assert backoffice_database.revision() == latest_revision()
+
+
+def old_kiosk_database(tmp_path):
+    """A kiosk's database as the kiosk made it before the back office had migrations."""
+    path = tmp_path / "kiosk.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(BEFORE_MIGRATIONS.read_text(encoding="utf-8"))
+    return path
+
+
+def table_rows(url):
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as connection:
+        rows = {table: [dict(row) for row in connection.execute(
+            sqlalchemy.text(f"select * from {table}")).mappings()] for table in TABLES}
+    engine.dispose()
+    return rows
+
+
+def test_an_older_kiosks_database_is_upgraded_with_nothing_lost(tmp_path):
+    path = old_kiosk_database(tmp_path)
+    before = table_rows(sqlite_url(path))
+    assert sum(len(rows) for rows in before.values()) == 19     # a little of everything
+    database = Database(sqlite_url(path))
+    database.upgrade()
+    assert database.revision() == latest_revision()
+    after = table_rows(sqlite_url(path))
+    for table in TABLES:
+        kept = [{key: row[key] for key in before[table][0]} for row in after[table]] \
+            if before[table] else after[table]
+        assert kept == before[table], table
+    # What later migrations add is filled in from what was there.
+    (rating,) = after["rating_received"]
+    assert (rating["rated"], rating["rated_utc"]) == ("2026-11-03T10:00:00+08:00",
+                                                      "2026-11-03T02:00:00+00:00")
+
+
+def test_the_clerks_work_on_in_an_upgraded_database(tmp_path):
+    old_kiosk_database(tmp_path)
+    app = make_app(tmp_path, **{"backoffice.database": ""})   # the kiosk's own file
+    services = app.extensions["kiosk"]
+    rows, total, _ = services.backoffice.page({})
+    assert total == 3 and {row["status"] for row in rows} == {"in_progress", "returned",
+                                                              "received"}
+    first = rows[0]["reference"]
+    assert services.backoffice.notes(first)[0]["text"] == "已电话联系\n明天来"
+    assert services.staff.sign_in("王丽", "correct horse battery")[0] == "ok"
+    assert services.received_ratings.follow_ups(status="open")[0]["reference"] == first
+    assert services.received_ratings.rows(since="2026-11-03", until="2026-11-03")
+    services.backoffice.change_status(first, "completed", "王丽")
+    assert services.backoffice.submission(first)["status"] == "completed"
+
+
+def test_the_same_upgrade_runs_on_postgresql(postgres_url):
+    database = Database(postgres_url)
+    database.upgrade()
+    assert database.dialect == "postgresql" and database.revision() == latest_revision()
+    database.dispose()
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://nobody@127.0.0.1:9/nothing", "cannot be reached"),
+    ("mysql://somewhere/db", "cannot be used"),
+])
+def test_a_database_that_cannot_be_used_is_one_clear_line(url, message):
+    with pytest.raises(StorageError, match=message):
+        Database(url).upgrade()
+
+
+@pytest.mark.parametrize("value", ["postgresql://", "http://db/x", "kiosk.db", "sqlite://"])
+def test_a_database_setting_that_is_no_database_names_the_key(tmp_path, value):
+    with pytest.raises(Exception, match=r"\[backoffice\] database"):
+        make_app(tmp_path, **{"backoffice.database": value})
