@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .backoffice import fleet_status_command
 from .backoffice.staff import ROLES
 from .settings import LANGUAGES
 from .readiness import signs_to_record, unspoken_prompts
@@ -28,6 +29,7 @@ def init_app(app):
     app.cli.add_command(staff_group)
     app.cli.add_command(handoff_group)
     app.cli.add_command(purge_command)
+    fleet_status_command.init_app(app)
 
 
 @contextlib.contextmanager
