@@ -148,7 +148,7 @@ def test_reasons_carry_their_figures():
     _, reasons = health(changed(outbox={"pending": 30, "oldest_pending_seconds": 1250}),
                         T0.isoformat(), at(7 * 60))
     assert [reason_text(reason) for reason in reasons] == [
-        "Silent for 7 minutes", "Outbox backing up: 30 waiting, the oldest for 20 minutes"]
+        "Silent for 7 min", "Outbox backing up: 30 waiting, the oldest for 20 min"]
     _, reasons = health(changed(disk={"free_bytes": 800_000_000}), T0.isoformat(), T0)
     assert reason_text(reasons[0]) == "Disk nearly full: 0.8 GB free"
 
@@ -292,6 +292,7 @@ HOSTILE = [
     ("control character", body_of({**REPORT, "kiosk_name": "Hall\u0007"}), signed,
      400, "invalid"),
     ("deep nesting", b"[" * 100_000 + b"]" * 100_000, signed, 413, "too_large"),
+    ("deep nesting, small", b"[" * 6000 + b"]" * 6000, signed, 400, "invalid"),
     ("too large", b"{" + b" " * 20_000 + b"}", signed, 413, "too_large"),
     ("too many sign languages", body_of({**REPORT, "signs": {
         f"S{chr(65 + i)}L": {"recorded": 1, "total": 1} for i in range(11)}}), signed,
@@ -318,9 +319,10 @@ def test_nothing_refused_was_kept(tmp_path):
 
 # The clerks' Kiosks page and the command line.
 
-@pytest.fixture
-def fleet_app(tmp_path):
-    app = make_app(tmp_path, **{"kiosk.time_zone": "Asia/Shanghai"})
+@pytest.fixture(scope="module")
+def fleet_app(tmp_path_factory):
+    """Four kiosks, one of each state and the register's kiosk never heard from."""
+    app = make_app(tmp_path_factory.mktemp("fleet"), **{"kiosk.time_zone": "Asia/Shanghai"})
     services = app.extensions["kiosk"]
     services.staff.add("clerk", PASSWORD, roles=["clerk"])
     services.staff.add("interpreter", PASSWORD, roles=["interpreter"])
@@ -342,8 +344,8 @@ def test_the_kiosks_page_lists_every_kiosk_with_its_state_and_why(fleet_app):
     order = [text.index(name) for name in ("Hall kiosk 4", "Library kiosk", "Hall kiosk 3",
                                            "Hall kiosk 5")]
     assert order == sorted(order)                       # down, down, warning, ok
-    for words in ("Never heard from", "Silent for 8 minutes",
-                  "Dead letters: 2 applications could not be handed off",
+    for words in ("Never heard from", "Silent for 8 min",
+                  "Dead letters (applications that could not be handed off): 2",
                   "(UTC+08:00)", 'href="/backoffice/fleet" aria-current="page"',
                   'data-fleet-poll="/backoffice/fleet.json"', "clerk-fleet.js"):
         assert words in text, words
@@ -362,7 +364,7 @@ def test_the_kiosks_page_in_korean_and_chinese(fleet_app):
 def test_fleet_json_gives_states_the_table_and_what_to_announce(fleet_app):
     answer = signed_in(fleet_app).get("/backoffice/fleet.json").get_json()
     assert answer["states"] == {"K9": "down", "K4": "down", "K3": "warning", "K5": "ok"}
-    assert "Silent for 8 minutes" in answer["html"]
+    assert "Silent for 8 min" in answer["html"]
     assert answer["announce"]["K3"] == "Hall kiosk 3 (K3) is now: Warning"
 
 
@@ -379,7 +381,7 @@ def test_fleet_status_prints_the_same_table(fleet_app):
     lines = result.output.splitlines()
     assert lines[0].split() == ["kiosk", "name", "state", "last", "heard", "why"]
     assert [line.split()[0] for line in lines[1:5]] == ["K4", "K9", "K3", "K5"]
-    assert "Silent for 8 minutes" in lines[1] and "(UTC+08:00)" in lines[1]
+    assert "Silent for 8 min" in lines[1] and "(UTC+08:00)" in lines[1]
     assert "never" in lines[2] and "Never heard from" in lines[2]
     assert lines[4].rstrip().endswith("-")
     assert lines[-1] == "4 kiosks: 2 down, 1 warning, 1 ok"

@@ -42,13 +42,13 @@ DOWN_REASONS = {"never_heard", "silent"}
 # command line prints them as they are).
 REASONS = {
     "never_heard": N_("Never heard from"),
-    "silent": N_("Silent for %(minutes)d minutes"),
+    "silent": N_("Silent for %(minutes)d min"),
     "outbox_backing_up": N_("Outbox backing up: %(pending)d waiting, the oldest for "
-                            "%(minutes)d minutes"),
-    "dead_letters": N_("Dead letters: %(dead)d applications could not be handed off"),
+                            "%(minutes)d min"),
+    "dead_letters": N_("Dead letters (applications that could not be handed off): %(dead)d"),
     "disk_nearly_full": N_("Disk nearly full: %(free)s free"),
-    "speech_not_working": N_("Read aloud is turned on but not working"),
-    "speech_cache_incomplete": N_("Speech not ready: %(count)d prompts not yet spoken"),
+    "speech_not_working": N_("Read aloud is turned on but not working."),
+    "speech_cache_incomplete": N_("Speech not ready; prompts not yet spoken: %(count)d"),
     "voice_failed": N_("Voice input not ready: a model failed to load (%(languages)s)"),
     "printer_out_of_paper": N_("Printer out of paper"),
     "printer_offline": N_("Printer offline"),
