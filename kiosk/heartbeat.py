@@ -115,13 +115,15 @@ class Heartbeat:
         the last application was made, whichever is later; None if never since start."""
         latest = [self._last_activity] if self._last_activity else []
         db = self.services.store.db
-        # Only the flag that marks a staff session is looked at, never what a resident typed.
-        for row in db.query("select updated, json_extract(data, '$.staff') as staff "
-                            "from sessions order by updated desc limit 50"):
-            if not row["staff"]:
-                latest.append(datetime.datetime.fromtimestamp(row["updated"],
-                                                              datetime.timezone.utc))
-                break
+        # Only the sessions' keys are looked at, never what a resident typed: a staff
+        # session is not a resident, and one holding only its anti-forgery token is the home
+        # screen showing after a wipe, not somebody using it.
+        updated = next(db.query(
+            "select max(updated) as updated from sessions where json_extract(data, '$.staff') "
+            "is null and exists (select 1 from json_each(sessions.data) "
+            "where json_each.key != 'csrf_token')"))["updated"]
+        if updated:
+            latest.append(datetime.datetime.fromtimestamp(updated, datetime.timezone.utc))
         created = next(db.query("select max(created) as created from submissions"))["created"]
         if created:
             latest.append(datetime.datetime.fromisoformat(created).astimezone(

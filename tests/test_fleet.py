@@ -96,6 +96,7 @@ def test_a_clerk_signed_in_is_not_resident_activity_and_a_wiped_session_is_remem
     app.extensions["kiosk"].staff.add("clerk", PASSWORD, roles=["clerk"])
     heartbeat = Heartbeat(app.extensions["kiosk"])
     signed_in(app).get("/backoffice")
+    app.test_client().get("/")                 # the home screen showing: nobody is there yet
     assert heartbeat.report()["last_resident_activity"] is None
     resident = app.test_client()
     post(resident, "/packages", {"package": "open_shop"})
