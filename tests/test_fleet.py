@@ -59,11 +59,14 @@ def post(client, url, data=None, page="/"):
     return client.post(url, data={"csrf_token": csrf_token(client, page), **(data or {})})
 
 
-def signed_in(app, name="clerk"):
+def signed_in(app, name="clerk", language="en"):
+    """A staff member's browser, signed in, its pages in `language` (the hall's is Chinese)."""
     client = app.test_client()
     token = csrf_token(client, "/staff/sign-in")
     client.post("/staff/sign-in", data={"csrf_token": token, "name": name,
                                         "password": PASSWORD})
+    client.post("/preferences", data={"csrf_token": csrf_token(client, "/staff/sign-in"),
+                                      "lang": language, "next": "/"})
     return client
 
 
