@@ -22,6 +22,7 @@ from .speech import Speech
 from .backoffice.database import Database, sqlite_url
 from .backoffice.inbox import BackOffice
 from .backoffice.calls import Calls
+from .backoffice.fleet import Fleet
 from .clerk_call import BuiltInDesk, HttpDesk, calls_base
 from .backoffice.ratings import ReceivedRatings
 from .handoff import HttpTarget, Outbox, TargetContext, chosen_target
@@ -33,7 +34,7 @@ from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .backoffice import call_desk, clerks, rating_pages, sign_in, studio
+from .backoffice import call_desk, clerks, fleet_pages, rating_pages, sign_in, studio
 from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
                     voice)
 
@@ -61,6 +62,7 @@ class Services:
     ratings: Ratings                    # the residents' ratings on this kiosk
     received_ratings: ReceivedRatings   # and as the back office keeps them
     backoffice_database: Database       # where the back office keeps its tables
+    fleet: Fleet = None                 # every kiosk's latest heartbeat and health
 
 
 def create_app(test_config=None):
@@ -110,7 +112,8 @@ def _build_app(test_config):
         SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(database, settings.staff),
         back_office, outbox, secret, threading.Event(), keyboards,
         ServiceFinder(catalogue, keyboards["pinyin"].initials), calls,
-        _desk(target, calls, secret), ratings, received_ratings, database)
+        _desk(target, calls, secret), ratings, received_ratings, database,
+        fleet=Fleet(database))
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
@@ -137,10 +140,12 @@ def _build_app(test_config):
     app.register_blueprint(rating_pages.bp)
     app.register_blueprint(clerks.bp)
     app.register_blueprint(call_desk.bp)
+    app.register_blueprint(fleet_pages.bp)
     app.register_blueprint(call.bp)
     clerks.init_app(app, csrf)
     call_desk.init_app(app, csrf)
     rating_pages.init_app(app, csrf)
+    fleet_pages.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)

@@ -1,10 +1,11 @@
 """Work the kiosk does beside serving residents (started by `make run`, not by the factory,
 so tests and operator commands start none of it): warm the speech cache, load the voice
-models, deliver submissions to the back office."""
+models, deliver submissions to the back office, send it a heartbeat every minute."""
 import logging
 import threading
 import time
 
+from .heartbeat import Heartbeat, beat, heartbeat_receiver
 from .prompts import speech_jobs
 from .speech import warm_in_processes
 
@@ -23,6 +24,9 @@ def start_background_work(app):
                          daemon=True).start()
     threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
                      daemon=True).start()
+    if services.settings.handoff.heartbeat_seconds:
+        threading.Thread(target=beat_forever, args=(services,), name="heartbeat",
+                         daemon=True).start()
     # The pinyin dictionary takes a second or two to load: not while a resident types.
     pinyin = services.input_methods["pinyin"]
     if pinyin.available:
@@ -44,6 +48,22 @@ def deliver_forever(services, passes=None):
         services.wake_outbox.wait(settings.interval_seconds)
         services.wake_outbox.clear()
         passes = None if passes is None else passes - 1
+
+
+def beat_forever(services, beats=None, stop=None):
+    """The heartbeat worker: a report to the back office every [handoff] heartbeat_seconds,
+    beside the delivery worker, so a back office that is down never slows a delivery (and a
+    delivery never delays a heartbeat). `beats` limits how many (tests); `stop` ends it."""
+    heartbeat = Heartbeat(services)
+    receiver = heartbeat_receiver(services.outbox.target, services.fleet)
+    every = services.settings.handoff.heartbeat_seconds
+    stop = stop or threading.Event()
+    while beats is None or beats > 0:
+        started = time.monotonic()
+        beat(heartbeat, receiver)
+        beats = None if beats is None else beats - 1
+        if beats == 0 or stop.wait(max(0.0, every - (time.monotonic() - started))):
+            return
 
 
 def _warm_up(speech, prompts):

@@ -1,13 +1,15 @@
 """`flask --app kiosk fleet ...`: the operator's register of kiosks at a back office.
 
 add, revoke, rotate and list (kiosk_register.py does the work). A new key is printed once,
-with the kiosk.ini lines the kiosk's operator pastes; nothing prints a key again. Other
-fleet commands (status) join this group.
+with the kiosk.ini lines the kiosk's operator pastes; nothing prints a key again. status
+prints the fleet page's table (fleet.py does the work).
 """
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..times import local_text
+from .fleet import reason_text
 from .kiosk_register import ACCEPTED, PREVIOUS, RETIRED, KioskRegister, RegisterError
 
 PLACEHOLDER = "https://BACK-OFFICE"   # where --url was not given
@@ -117,3 +119,27 @@ def _echo_kiosk_ini(kiosk_id, secret, url, only_secret=False):
         click.echo(f"target = http\nurl = {base}/backoffice/api/submissions\n"
                    f"ratings_url = {base}/backoffice/api/ratings")
     click.echo(f"secret = {secret}\n")
+
+
+@fleet_group.command("status")
+def fleet_status_command():
+    """Every kiosk's state (ok, warning, down), why, and when it was last heard, worst first."""
+    kiosk = current_app.extensions["kiosk"]
+    kiosks = kiosk.fleet.kiosks()
+    if not kiosks:
+        click.echo("No kiosk has sent a heartbeat yet, and none is in the register.")
+        return
+    rows = [(item["kiosk_id"], item["name"], item["state"],
+             local_text(item["received"], kiosk.settings.time_zone) if item["received"]
+             else "never",
+             "; ".join(reason_text(reason) for reason in item["reasons"]) or "-")
+            for item in kiosks]
+    header = ("kiosk", "name", "state", "last heard", "why")
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(value.ljust(width) for value, width in zip(row, widths))
+                   + "  " + row[4])
+    down = sum(item["state"] == "down" for item in kiosks)
+    warning = sum(item["state"] == "warning" for item in kiosks)
+    click.echo(f"{len(kiosks)} kiosks: {down} down, {warning} warning, "
+               f"{len(kiosks) - down - warning} ok")
