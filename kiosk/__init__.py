@@ -3,6 +3,7 @@
 `create_app()` reads kiosk.ini, builds the services once and hangs them on the app;
 blueprints reach them through `kiosk.web.services()`.
 """
+import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -167,6 +168,15 @@ def _stored_secret(settings, name):
     path = settings.database_path.parent / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = path.with_name(f".{name}.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        # Several processes may start at once (a back office under gunicorn): the first
+        # link wins and every process reads the same secret, never a half-written one.
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
