@@ -108,6 +108,7 @@ class HandoffSettings:
     purge_after_days: int
     max_clock_skew_seconds: int
     ratings_url: str = ""   # target = http: where ratings go
+    pull_seconds: int = 300  # target = http: how often to ask the centre for a catalogue, clips
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ def _handoff_settings(reader):
         interval_seconds=reader.integer("handoff", "interval_seconds", 1, 3600),
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
         max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600),
-        ratings_url=_ratings_url(reader, target, url))
+        ratings_url=_ratings_url(reader, target, url),
+        pull_seconds=reader.integer("handoff", "pull_seconds", 10, 24 * 3600))
 
 
 def _ratings_url(reader, target, url):
