@@ -1,10 +1,11 @@
 """Work the kiosk does beside serving residents (started by `make run`, not by the factory,
 so tests and operator commands start none of it): warm the speech cache, load the voice
-models, deliver submissions to the back office."""
+models, deliver submissions to the back office, take in the centre's catalogue and clips."""
 import logging
 import threading
 import time
 
+from .distribution import distribute_forever
 from .prompts import speech_jobs
 from .speech import warm_in_processes
 
@@ -23,6 +24,10 @@ def start_background_work(app):
                          daemon=True).start()
     threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
                      daemon=True).start()
+    if services.settings.handoff.target == "http":
+        # The district's catalogue and clip library, from the centre the hand-off goes to.
+        threading.Thread(target=distribute_forever, args=(app,), name="distribution",
+                         daemon=True).start()
     # The pinyin dictionary takes a second or two to load: not while a resident types.
     pinyin = services.input_methods["pinyin"]
     if pinyin.available:

@@ -76,13 +76,15 @@ def distribute_once(app):
 def distribute_forever(app, passes=None):
     """The worker: one pass every [handoff] pull_seconds, whatever happens in one."""
     interval = app.extensions["kiosk"].settings.handoff.pull_seconds
-    while passes is None or passes > 0:
+    while True:
         try:
             distribute_once(app)
         except Exception:  # keep going: one bad pass must not stop the next
             log.exception("catalogue and clip pass failed")
-        time.sleep(interval)
         passes = None if passes is None else passes - 1
+        if passes == 0:
+            return
+        time.sleep(interval)
 
 
 def catalogue_version(app):

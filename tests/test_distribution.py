@@ -349,6 +349,21 @@ def test_a_kiosk_pulls_the_published_catalogue_and_keeps_it_when_the_centre_is_d
     assert catalogue_version(spoiled) is None and en_title(spoiled) == OLD_TITLE
 
 
+def test_the_worker_pulls_every_pull_seconds_and_the_setting_is_checked(tmp_path):
+    from kiosk.distribution import distribute_forever
+    from kiosk.errors import SettingsError
+    centre = centre_app(tmp_path)
+    url, server = serve(centre)
+    versions(centre).publish(NEW.encode(), "ops")
+    app = kiosk_app(tmp_path, url)
+    assert kiosk(app).settings.handoff.pull_seconds == 300
+    distribute_forever(app, passes=1)
+    assert catalogue_version(app) == 1
+    server.shutdown()
+    with pytest.raises(SettingsError, match=r"\[handoff\] pull_seconds must be between 10"):
+        make_app(tmp_path / "bad", **{"handoff.pull_seconds": "1"})
+
+
 def test_a_kiosk_follows_a_rollback(tmp_path):
     centre = centre_app(tmp_path)
     url, server = serve(centre)
