@@ -1,12 +1,14 @@
 """One clip library for every kiosk: send the clips recorded here, fetch the others'.
 
 No Flask here. Each pass of the background worker (target = http) first uploads the clips
-of this kiosk's library the centre has not confirmed yet (kiosk.clip/1, signed), then asks
+recorded in this kiosk's studio that the centre has not confirmed yet (kiosk.clip/1, signed;
+the sample clips every kiosk ships are not sent), then asks
 the centre for the clips that came since the last pass and fetches the new ones by their
 content hash. A clip is never half-written: it is downloaded to a temporary file in the
 folder it goes to, its SHA-256 checked, then renamed into place, and only then is the
 manifest (manifest.json, itself written atomically) changed to name it. The newest upload
-of a prompt wins, from whichever kiosk it came.
+of a prompt wins, from whichever kiosk it came; a sample never replaces a recording, and a
+recording made here that the centre has not taken yet is never replaced.
 
 What has been done is kept in clip-sync.json beside the database: the time of the newest
 centre clip taken in (the library's version, which heartbeats report) and the hashes the
@@ -74,6 +76,8 @@ class ClipSync:
         """Send the library's clips the centre has not confirmed; how many were sent."""
         sent = 0
         for clip in list(signs.clips.values()):
+            if clip.status != "recorded":
+                continue    # every kiosk ships the samples: only a recording is news
             path = signs.path_of(clip)
             if path is None or not path.is_file():
                 continue
@@ -140,9 +144,15 @@ class ClipSync:
         relative = f"{entry['sign_language']}/{entry['key']}{entry['suffix']}"
         target = signs.folder / relative
         current = signs.clip(entry["key"], entry["sign_language"])
-        if (current is not None and current.file == relative and target.is_file()
-                and self._digest(target) == entry["sha256"]):
+        path = signs.path_of(current) if current is not None else None
+        here = self._digest(path) if path is not None and path.is_file() else None
+        if here == entry["sha256"] and current.file == relative:
             self.confirmed.add(entry["sha256"])
+            return False
+        if here is not None and current.status == "recorded" and (
+                entry["status"] == "sample" or here not in self.confirmed):
+            # Never a sample over a recording, nor over one recorded here that the centre
+            # has not taken yet (it goes up at the next pass and then counts as newest).
             return False
         self.download(entry["sha256"], target)
         signs.adopt(Clip(entry["key"], entry["sign_language"], relative,

@@ -449,11 +449,22 @@ def video(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def another_video(tmp_path_factory):
+    """A second recording: other content, so another hash."""
+    path = tmp_path_factory.mktemp("clips") / "again.webm"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
+                    str(path)], check=True)
+    return path
+
+
 def a_prompt(app):
     return sorted(key for key in kiosk(app).prompts.keys() if key.startswith("screen."))[0]
 
 
-def test_a_clip_recorded_on_one_kiosk_reaches_another_by_its_hash(tmp_path, video):
+def test_a_clip_recorded_on_one_kiosk_reaches_another_by_its_hash(tmp_path, video,
+                                                                  another_video):
     centre = centre_app(tmp_path)
     url, server = serve(centre)
     recorder, other = kiosk_app(tmp_path, url, "k1"), kiosk_app(tmp_path, url, "k2")
@@ -478,6 +489,14 @@ def test_a_clip_recorded_on_one_kiosk_reaches_another_by_its_hash(tmp_path, vide
     assert kiosk(other).signs.clip(key, "CSL") is not None
     sync = other.extensions["distribution"].clip_sync
     assert sync.run(kiosk(other).signs) == (0, 0)
+    # A newer recording on the other kiosk goes back the other way; a sample goes nowhere.
+    redone = kiosk(other).signs.save(key, "CSL", another_video, "李老师", text="欢迎")
+    other_key = sorted(kiosk(recorder).prompts.keys())[-1]
+    kiosk(recorder).signs.save(other_key, "CSL", video, "样片", status="sample")
+    distribute_once(other)
+    distribute_once(recorder)
+    assert kiosk(recorder).signs.clip(key, "CSL").signer == redone.signer == "李老师"
+    assert kiosk(other).signs.clip(other_key, "CSL") is None
     server.shutdown()
 
 
