@@ -12,8 +12,10 @@ import click
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import commands, i18n, pages, roles
-from .catalogue import Catalogue, load_catalogue
+from . import commands, distribution, i18n, pages, roles
+from .catalogue import Catalogue
+from .catalogue_switch import parts_from
+from .catalogue_updates import starting_catalogue
 from .errors import KioskError
 from .sessions import SQLiteSessionInterface
 from .roles import for_role
@@ -35,7 +37,8 @@ from .store import Store
 from .voice import Voice
 from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
-from .backoffice import call_desk, clerks, fleet_pages, rating_pages, sign_in, studio
+from .backoffice import (call_desk, catalogue_pages, clerks, distribution_api, fleet_pages,
+                         rating_pages, sign_in, studio)
 from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
                     voice)
 
@@ -92,8 +95,10 @@ def _build_app(test_config):
     )
     app.config.update(test_config)
 
-    catalogue = load_catalogue(settings.catalogue_path)
-    prompts = Prompts(catalogue)
+    # The last good copy pulled from the centre, if there is one; else kiosk.ini's file.
+    catalogue, catalogue_version = starting_catalogue(settings)
+    keyboards = input_methods(settings.keyboard)
+    parts = parts_from(catalogue, settings, keyboards)
     voices = Speech(settings.speech)
     listener = Voice(settings.voice)
     database = Database(settings.backoffice_database or sqlite_url(settings.database_path))
@@ -106,15 +111,15 @@ def _build_app(test_config):
                            TargetContext(secret, back_office, received_ratings,
                                          settings.kiosk_id))
     outbox = Outbox(store, catalogue, target, settings.handoff.retry_hours, ratings)
-    keyboards = input_methods(settings.keyboard)
     calls = Calls(database)
     app.extensions["kiosk"] = Services(
-        settings, catalogue, store, prompts, voices, listener,
-        SignLibrary(settings.signs.library_dir, prompts.keys()), Staff(database, settings.staff),
-        back_office, outbox, secret, threading.Event(), keyboards,
-        ServiceFinder(catalogue, keyboards["pinyin"].initials), calls,
+        settings, catalogue, store, parts["prompts"], voices, listener, parts["signs"],
+        Staff(database, settings.staff), back_office, outbox, secret, threading.Event(),
+        keyboards, parts["service_finder"], calls,
         _desk(target, calls, secret), ratings, received_ratings, database,
         fleet=Fleet(database))
+    distribution.init_app(app, distribution.build(settings, database, target,
+                                                  catalogue_version))
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
     app.session_interface = SQLiteSessionInterface(
         store, settings.idle_timeout_seconds + settings.warning_seconds + 30,
@@ -122,6 +127,7 @@ def _build_app(test_config):
 
     i18n.init_app(app)
     voice.init_app(app)
+    catalogue_pages.init_app(app)   # before the anti-forgery check, as voice's
     csrf = CSRFProtect(app)
     # Wiping a session must work even when its token has already gone with it (the idle
     # dialog's wipe after a long sleep); a forged wipe can do no harm.
@@ -143,10 +149,13 @@ def _build_app(test_config):
     app.register_blueprint(call_desk.bp)
     app.register_blueprint(fleet_pages.bp)
     app.register_blueprint(call.bp)
+    app.register_blueprint(distribution_api.bp)
+    app.register_blueprint(catalogue_pages.bp)
     clerks.init_app(app, csrf)
     call_desk.init_app(app, csrf)
     rating_pages.init_app(app, csrf)
     fleet_pages.init_app(app, csrf)
+    distribution_api.init_app(app, csrf)
     signs.init_app(app)
     speech.init_app(app)
     commands.init_app(app)

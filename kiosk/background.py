@@ -1,11 +1,13 @@
 """Work the kiosk does beside serving residents (started by `make run`, not by the factory,
 so tests and operator commands start none of it): warm the speech cache, load the voice
-models, deliver submissions to the back office, send it a heartbeat every minute."""
+models, deliver submissions to the back office, send it a heartbeat every minute, take in
+the centre's catalogue and clips."""
 import logging
 import threading
 import time
 
 from .heartbeat import Heartbeat, beat, heartbeat_receiver
+from .distribution import distribute_forever
 from .prompts import speech_jobs
 from .speech import warm_in_processes
 
@@ -26,6 +28,10 @@ def start_background_work(app):
                      daemon=True).start()
     if services.settings.handoff.heartbeat_seconds:
         threading.Thread(target=beat_forever, args=(services,), name="heartbeat",
+                         daemon=True).start()
+    if app.extensions["distribution"].updates is not None:
+        # The district's catalogue and clip library, from the centre the hand-off goes to.
+        threading.Thread(target=distribute_forever, args=(app,), name="distribution",
                          daemon=True).start()
     # The pinyin dictionary takes a second or two to load: not while a resident types.
     pinyin = services.input_methods["pinyin"]

@@ -309,6 +309,16 @@ def load_catalogue(path):
     return check_catalogue(raw, path)
 
 
+def read_catalogue_text(text, source):
+    """Check a catalogue given as text (an operator's upload, a copy from the centre) with
+    the same messages as at start-up, naming `source` where they name the file."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{source}: not valid TOML: {error}") from None
+    return check_catalogue(raw, source)
+
+
 def check_catalogue(raw, source):
     """Turn parsed catalogue data into a Catalogue; errors name `source`, entry and field."""
     return _Checker(raw, source).catalogue()

@@ -22,6 +22,7 @@ EXAMPLE_KEYS = 5   # prompt keys named where speech or a sign clip is missing
 
 
 def init_app(app):
+    from . import publishing_commands  # noqa: F401  (catalogue publish, versions, rollback)
     app.cli.add_command(catalogue_command)
     app.cli.add_command(speech_group)
     app.cli.add_command(voice_group)
@@ -74,11 +75,18 @@ def _echo_gaps(title, gaps):
         click.echo(f"  {language}: {len(keys)} ({', '.join(keys[:EXAMPLE_KEYS])}{more})")
 
 
-@click.command("catalogue")
-@with_appcontext
-def catalogue_command():
+@click.group("catalogue", cls=AppGroup, invoke_without_command=True)
+@click.pass_context
+def catalogue_command(context):
     """Check the catalogue named in kiosk.ini, list its packages, and name the prompts that
-    have no speech or sign-language clip yet."""
+    have no speech or sign-language clip yet; `publish`, `versions` and `rollback` manage
+    the catalogue the centre gives every kiosk."""
+    if context.invoked_subcommand is None:
+        context.invoke(catalogue_check)
+
+
+@with_appcontext
+def catalogue_check():
     services = current_app.extensions["kiosk"]
     catalogue = services.catalogue
     click.echo(f"{services.settings.catalogue_path}: valid")

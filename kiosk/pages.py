@@ -158,7 +158,7 @@ HTTP_ERROR_PAGES = {403: "not_your_role", 404: "not_found", 413: "too_long",
 
 
 # Machine-facing endpoints answer errors in JSON, not with a page.
-JSON_BLUEPRINTS = {"speech", "voice", "input"}
+JSON_BLUEPRINTS = {"speech", "voice", "input", "distribution"}
 JSON_ENDPOINTS = {"backoffice.receive", "preferences.still_here", "calls.receive",
                   "calls.api_state", "calls.api_cancel", "calls.waiting_json",
                   "call.state_json"}

@@ -110,6 +110,7 @@ class HandoffSettings:
     sections: dict         # target name -> TargetOptions, its [handoff.NAME] section
     config_path: Path      # the kiosk.ini they come from, for messages
     heartbeat_seconds: int = 60   # between heartbeats to the back office; 0: none
+    pull_seconds: int = 300  # target = http: how often to ask the centre for a catalogue, clips
 
     def options_for(self, name):
         """The [handoff.NAME] options of target `name` (empty when kiosk.ini has none)."""
@@ -284,7 +285,8 @@ def _handoff_settings(reader):
         purge_after_days=reader.integer("handoff", "purge_after_days", 0, 3650),
         max_clock_skew_seconds=reader.integer("backoffice", "max_clock_skew_seconds", 10, 3600),
         sections=sections, config_path=reader.path,
-        heartbeat_seconds=reader.integer("handoff", "heartbeat_seconds", 0, 3600))
+        heartbeat_seconds=reader.integer("handoff", "heartbeat_seconds", 0, 3600),
+        pull_seconds=reader.integer("handoff", "pull_seconds", 10, 24 * 3600))
 
 
 class TargetOptions:

@@ -202,6 +202,21 @@ class SignLibrary:
             self._remove_replaced(clip, previous)
         return clip
 
+    def adopt(self, clip):
+        """Add `clip`, whose file is already in place in the library (fetched from the
+        centre and checked by its hash), replacing any earlier clip of its prompt; the
+        manifest is written atomically, as by `save`."""
+        path = self._inside(clip.file)
+        if clip.key not in self.known_keys or path is None or not path.is_file():
+            raise BadClip("unknown_key", f"the kiosk has no prompt {clip.key!r} or no file")
+        with self._lock:
+            clips = dict(self.clips)
+            previous = clips.get((clip.key, clip.sign_language))
+            clips[(clip.key, clip.sign_language)] = clip
+            self._write(clips)
+            self.clips = clips
+            self._remove_replaced(clip, previous)
+
     def _remove_replaced(self, clip, previous):
         """Delete the files a new clip replaced, e.g. KEY.webm once KEY.mp4 is saved.
 

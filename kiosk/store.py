@@ -120,6 +120,14 @@ class Store:
         self.db.execute("delete from sessions where id = ?", [session_id])
         self._forget_old_pages()
 
+    def resident_sessions(self, now):
+        """The data of every resident's session still open at `now` that holds anything (a
+        language chosen, a journey, a confirmation on screen); staff sessions are not
+        counted."""
+        rows = self.db.query("select data from sessions where expires >= ?", [now])
+        sessions = (json.loads(row["data"]) for row in rows)
+        return [data for data in sessions if data and "staff" not in data]
+
     def purge_sessions(self, now):
         """Wipe sessions expired by `now` (the resident or clerk has walked away)."""
         wiped = self.db.execute("delete from sessions where expires < ?", [now]).rowcount

@@ -103,3 +103,30 @@ def test_a_database_that_cannot_be_used_is_one_clear_line(url, message):
 def test_a_database_setting_that_is_no_database_names_the_key(tmp_path, value):
     with pytest.raises(Exception, match=r"\[backoffice\] database"):
         make_app(tmp_path, **{"backoffice.database": value})
+
+
+def test_a_submission_delivered_twice_at_once_is_stored_and_audited_once(tmp_path):
+    """Two deliveries of one submission crossing (a retry and a slow answer), in either
+    database: one "created", the rest "duplicate", one row and one "received" in the audit."""
+    import threading
+
+    from handoff_support import RECORD
+    from kiosk.handoff import payload
+    app = make_app(tmp_path)
+    services = app.extensions["kiosk"]
+    reference = services.store.create_submission("K2", RECORD)
+    document = payload(services.store.get_submission(reference), services.catalogue)
+    answers, start = [], threading.Barrier(4)
+
+    def deliver():
+        start.wait()
+        answers.append(services.backoffice.receive(document))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["created", "duplicate", "duplicate", "duplicate"]
+    assert services.backoffice.page({})[1] == 1
+    assert [row["action"] for row in services.backoffice.history(reference)] == ["received"]

@@ -97,9 +97,14 @@ class Database:
         self.engine.dispose()
 
 
-def insert_ignoring_duplicates(connection, table, keys):
-    """INSERT that quietly skips a row whose `keys` are already there (either database)."""
-    return _dialect_insert(connection, table).on_conflict_do_nothing(index_elements=keys)
+def insert_if_new(connection, table, keys, values):
+    """Insert `values` unless a row with the same `keys` is there; True when it was new.
+    One statement, so two deliveries at once cannot both insert. (Told by the row RETURNING
+    gives back: PostgreSQL's driver reports no row count for a skipped insert.)"""
+    statement = (_dialect_insert(connection, table).values(values)
+                 .on_conflict_do_nothing(index_elements=keys)
+                 .returning(*(table.c[key] for key in keys)))
+    return connection.execute(statement).first() is not None
 
 
 def upsert(connection, table, keys, values):

@@ -19,7 +19,7 @@ from ..errors import KioskError
 from ..times import day_after, day_start_utc
 from ..validators import mask
 from . import tables
-from .database import insert_ignoring_duplicates
+from .database import insert_if_new
 from .finding import compact, digits_tail, looks_like_number_end, meant_references
 
 STATUSES = ("received", "in_progress", "completed", "returned")
@@ -135,9 +135,7 @@ class BackOffice:
         with self.database.begin() as connection:
             # Two deliveries of one submission at once (a retry crossing a slow answer):
             # the second finds the row and is a duplicate, in either database.
-            inserted = connection.execute(
-                insert_ignoring_duplicates(connection, tables.inbox, ["reference"]).values(row)
-            ).rowcount
+            inserted = insert_if_new(connection, tables.inbox, ["reference"], row)
             if inserted:
                 _audit(connection, data["reference"], "kiosk", now, "received", "")
         return "created" if inserted else "duplicate"

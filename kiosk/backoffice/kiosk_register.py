@@ -158,13 +158,18 @@ class KioskRegister:
 
         A request verified with the current key retires the previous one: the kiosk has
         switched, so the old key is refused from then on."""
+        return self.signer(kiosk_id, headers, body, max_skew, now)[1]
+
+    def signer(self, kiosk_id, headers, body, max_skew, now=None):
+        """(the key that signed, None) as check() accepts it, else (None, the reason): the
+        back office signs its answers to that kiosk with the same key."""
         if not valid_kiosk_id(kiosk_id):
-            return "malformed kiosk id"
+            return None, "malformed kiosk id"
         kiosk = self.database.row(select(kiosks).where(kiosks.c.id == kiosk_id))
         if kiosk is None:
-            return "kiosk not in the register"
+            return None, "kiosk not in the register"
         if kiosk["revoked"]:
-            return "kiosk revoked"
+            return None, "kiosk revoked"
         now = now or utc_now()
         keys = self.database.rows(select(kiosk_keys).where(kiosk_keys.c.kiosk_id == kiosk_id))
         order = {CURRENT: 0, PREVIOUS: 1, RETIRED: 2}
@@ -178,13 +183,14 @@ class KioskRegister:
                 if key["state"] == CURRENT:
                     if any(other["state"] == PREVIOUS for other in keys):
                         self._switched(kiosk_id, key["key_id"], now)
-                    return None
+                    return key["secret"], None
                 if key["state"] == PREVIOUS:
-                    return None
-                return "signed with a retired key (paste the kiosk's new key into its kiosk.ini)"
+                    return key["secret"], None
+                return None, ("signed with a retired key (paste the kiosk's new key into its "
+                              "kiosk.ini)")
             if key["state"] in ACCEPTED:
                 problem = problem_with_key
-        return problem
+        return None, problem
 
     def _switched(self, kiosk_id, key_id, now):
         """Retire the previous key once the kiosk signs with its new one, `key_id`: only

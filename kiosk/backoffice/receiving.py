@@ -36,22 +36,25 @@ def kiosk_register():
 def signed_body():
     """(body, None) when the request is signed by a kiosk of this hall, else (None, the
     401 refusal). The body is read once, raw, as it was signed. The kiosk that signed is
-    in `flask.g.kiosk_id` (None under the shared secret)."""
+    in `flask.g.kiosk_id` (None under the shared secret), and the key it signed with in
+    `flask.g.signing_secret`, for signing the answer to it."""
     kiosk = services()
     body = request.get_data(cache=False)
     claimed = request.headers.get(KIOSK_ID_HEADER)
-    g.kiosk_id = None
+    g.kiosk_id, g.signing_secret = None, None
     register = kiosk_register()
     if register.is_empty():
         problem = verify(kiosk.handoff_secret, request.headers, body,
                          kiosk.settings.handoff.max_clock_skew_seconds)
+        g.signing_secret = None if problem else kiosk.handoff_secret
     elif claimed is None:
         problem = f"this back office has a register of kiosks: send {KIOSK_ID_HEADER}"
     else:
-        problem = register.check(claimed, request.headers, body,
-                                 kiosk.settings.handoff.max_clock_skew_seconds) \
-            or _not_in_its_own_name(claimed, body)
-        g.kiosk_id = None if problem else claimed
+        secret, problem = register.signer(claimed, request.headers, body,
+                                          kiosk.settings.handoff.max_clock_skew_seconds)
+        problem = problem or _not_in_its_own_name(claimed, body)
+        if not problem:
+            g.kiosk_id, g.signing_secret = claimed, secret
     if problem:
         log.warning("refused %s %s from kiosk %s at %s: %s", request.method, request.path,
                     _shown(claimed), request.remote_addr, problem)

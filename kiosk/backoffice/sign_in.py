@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 ROLE_HOME = {"clerk": "backoffice.inbox", "interpreter": "studio.index",
              "operator": "backoffice.summary"}
 ROLE_PAGES = {"clerk": ("/backoffice",), "interpreter": ("/studio",),
-              "operator": ("/backoffice/summary", "/status")}
+              "operator": ("/backoffice/summary", "/backoffice/catalogue", "/status")}
 bp = Blueprint("staff", __name__)
 
 

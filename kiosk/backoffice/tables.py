@@ -123,12 +123,14 @@ catalogue_versions = Table(
     Column("version", Integer, primary_key=True),
     _text("published"), _text("published_by"), _text("sha256"), _text("body"),
     _text("withdrawn"),        # when it was rolled back; "" while it stands
+    _text("withdrawn_by"),
 )
 
 clips = Table(
     "clips", metadata,
-    Column("sha256", Text, primary_key=True),
-    _text("prompt_key"), _text("sign_language"), _text("filename"),
+    # One file (by its content's hash) may sign more than one prompt: a row for each.
+    Column("sha256", Text, primary_key=True), Column("prompt_key", Text, primary_key=True),
+    Column("sign_language", Text, primary_key=True), _text("filename"),
     Column("size", Integer, nullable=False, server_default="0"),
     _text("uploaded"), _text("kiosk_id"),
     _text("manifest"),         # the clip's entry in the library's manifest.json, as JSON

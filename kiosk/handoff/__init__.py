@@ -8,6 +8,7 @@ acknowledged. No Flask here, and nothing from the back office (no import cycle).
 - `outbox`: the outbox table, its queue and the delivery worker.
 """
 from .outbox import Outbox  # noqa: F401
-from .signing import KIOSK_ID_HEADER, SCHEMA, body_of, payload, signature, signed_headers, verify  # noqa: F401
+from .signing import (KIOSK_ID_HEADER, SCHEMA, SIGNATURE_HEADER,  # noqa: F401
+                      TIMESTAMP_HEADER, body_of, payload, signature, signed_headers, verify)
 from .targets import (REGISTRY, FailingDemoTarget, HttpTarget, Outcome,  # noqa: F401
                       Target, TargetContext, chosen_target, make_target, register)

@@ -103,7 +103,8 @@ def test_staff_pages_pass_too(browser, kiosk_server, language):
                       ("complete", f"/backoffice/{reference}/complete"),
                       ("case sheet", f"/backoffice/{reference}/sheet"),
                       ("summary", "/backoffice/summary"), ("studio", "/studio"),
-                      ("studio clip", "/studio/CSL/screen.home"), ("status", "/status")]:
+                      ("studio clip", "/studio/CSL/screen.home"), ("status", "/status"),
+                      ("catalogue", "/backoffice/catalogue")]:
         page.goto(url)
         measure(page, problems, name, "default")
     context.close()

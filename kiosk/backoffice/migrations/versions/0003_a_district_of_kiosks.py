@@ -43,11 +43,14 @@ def upgrade():
         sa.Column("version", sa.Integer, primary_key=True),
         _text("published"), _text("published_by"), _text("sha256"), _text("body"),
         _text("withdrawn"),    # when it was rolled back; "" while it stands
+        _text("withdrawn_by"),
     )
     op.create_table(
         "clips",
+        # One file (by its content's hash) may sign more than one prompt: a row for each.
         sa.Column("sha256", sa.Text, primary_key=True),
-        _text("prompt_key"), _text("sign_language"), _text("filename"),
+        sa.Column("prompt_key", sa.Text, primary_key=True),
+        sa.Column("sign_language", sa.Text, primary_key=True), _text("filename"),
         sa.Column("size", sa.Integer, nullable=False, server_default="0"),
         _text("uploaded"), _text("kiosk_id"),
         _text("manifest"),     # the clip's entry in the library's manifest.json, as JSON
