@@ -27,7 +27,9 @@ def start_background_work(app):
     threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
                      daemon=True).start()
     if services.settings.handoff.heartbeat_seconds:
-        threading.Thread(target=beat_forever, args=(services,), name="heartbeat",
+        threading.Thread(target=beat_forever, name="heartbeat",
+                         kwargs={"services": services,
+                                 "distribution": app.extensions["distribution"]},
                          daemon=True).start()
     if app.extensions["distribution"].updates is not None:
         # The district's catalogue and clip library, from the centre the hand-off goes to.
@@ -56,11 +58,12 @@ def deliver_forever(services, passes=None):
         passes = None if passes is None else passes - 1
 
 
-def beat_forever(services, beats=None, stop=None):
+def beat_forever(services, beats=None, stop=None, distribution=None):
     """The heartbeat worker: a report to the back office every [handoff] heartbeat_seconds,
     beside the delivery worker, so a back office that is down never slows a delivery (and a
-    delivery never delays a heartbeat). `beats` limits how many (tests); `stop` ends it."""
-    heartbeat = Heartbeat(services)
+    delivery never delays a heartbeat). `beats` limits how many (tests); `stop` ends it;
+    `distribution` (kiosk.distribution) tells the catalogue and clip versions in use."""
+    heartbeat = Heartbeat(services, distribution)
     receiver = heartbeat_receiver(services.outbox.target, services.fleet)
     every = services.settings.handoff.heartbeat_seconds
     stop = stop or threading.Event()

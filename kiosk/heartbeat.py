@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .backoffice.inbox import Rejected, load_document
 from .handoff import HttpTarget, body_of, signed_headers
+from .catalogue_updates import copy_folder
 from .readiness import unspoken_prompts
 from .signs import MANIFEST
 
@@ -80,8 +81,9 @@ class Heartbeat:
     """Makes this kiosk's reports from its services (kiosk.Services) and remembers the last
     resident activity it has seen: a finished resident's session is wiped, their time is not."""
 
-    def __init__(self, services):
+    def __init__(self, services, distribution=None):
         self.services = services
+        self.distribution = distribution    # kiosk.distribution.Distribution: the versions
         self._last_activity = None   # a UTC datetime
 
     def report(self, now=None):
@@ -96,9 +98,9 @@ class Heartbeat:
             "schema": SCHEMA, "kiosk_id": settings.kiosk_id, "kiosk_name": settings.kiosk_name,
             "sent": now.isoformat(timespec="seconds"),
             "software_version": software_version(),
-            # Until catalogues are published centrally there is no version number, only the file.
-            "catalogue": {"version": None, "sha256": file_sha256(settings.catalogue_path)},
-            "clip_library": {"sha256": file_sha256(kiosk.signs.folder / MANIFEST)},
+            "catalogue": self._catalogue(),
+            "clip_library": {"sha256": file_sha256(kiosk.signs.folder / MANIFEST),
+                             "version": self._clip_library_version()},
             "outbox": {"pending": outbox["pending"], "dead": outbox["dead"],
                        "oldest_pending_seconds": None if outbox["oldest_pending_seconds"] is None
                        else round(max(0.0, outbox["oldest_pending_seconds"]), 1)},
@@ -109,6 +111,20 @@ class Heartbeat:
             "printer": {"state": PRINTER_UNKNOWN},
             "last_resident_activity": activity.isoformat(timespec="seconds") if activity else None,
         }
+
+    def _catalogue(self):
+        """The catalogue in use: the centre's version and its copy, or kiosk.ini's file
+        (version null) when none was pulled or the back office is built in."""
+        settings = self.services.settings
+        version = self.distribution.switch.version if self.distribution else None
+        path = copy_folder(settings) / f"catalogue-{version}.toml" if version \
+            else settings.catalogue_path
+        return {"version": version, "sha256": file_sha256(path)}
+
+    def _clip_library_version(self):
+        """When the newest clip this kiosk took in from the centre came ("" for none yet)."""
+        sync = self.distribution.clip_sync if self.distribution else None
+        return sync.version() if sync is not None else ""
 
     def last_resident_activity(self):
         """When a resident's session last changed (staff sessions are not residents), or when

@@ -18,6 +18,7 @@ from kiosk.clip_sync import ClipSync
 from kiosk.distribution import catalogue_version, clip_library_version, distribute_once
 from kiosk.errors import CatalogueError
 from kiosk.handoff import signed_headers, signature, verify
+from kiosk.heartbeat import Heartbeat
 from support import MINI_CATALOGUE, answer_whole_form, csrf_token, make_app
 
 PASSWORD = "correct horse battery"
@@ -422,6 +423,9 @@ def test_the_resident_on_the_screen_finishes_on_the_old_catalogue_and_the_next_g
     resident_post(following, "/preferences", {"lang": "en", "next": "/"})
     assert catalogue_version(app) == 1
     assert NEW_TITLE in following.get("/packages").get_data(as_text=True)
+    # The heartbeat tells the fleet page which version the kiosk runs, and its copy.
+    reported = Heartbeat(kiosk(app), app.extensions["distribution"]).report()["catalogue"]
+    assert reported == {"version": 1, "sha256": hashlib.sha256(NEW.encode()).hexdigest()}
     server.shutdown()
 
 
