@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .backoffice.database_commands import backoffice_group
 from .backoffice.fleet_commands import fleet_group
 from .backoffice.staff import ROLES
 from .settings import LANGUAGES
@@ -31,6 +32,7 @@ def init_app(app):
     app.cli.add_command(handoff_group)
     app.cli.add_command(purge_command)
     app.cli.add_command(fleet_group)
+    app.cli.add_command(backoffice_group)
 
 
 @contextlib.contextmanager

@@ -130,3 +130,13 @@ def test_a_submission_delivered_twice_at_once_is_stored_and_audited_once(tmp_pat
     assert sorted(answers) == ["created", "duplicate", "duplicate", "duplicate"]
     assert services.backoffice.page({})[1] == 1
     assert [row["action"] for row in services.backoffice.history(reference)] == ["received"]
+
+
+def test_the_operator_sees_the_database_and_its_migration_never_the_password(tmp_path,
+                                                                            postgres_url):
+    # The test server trusts loopback, so any password is taken; it must not be printed.
+    with_password = postgres_url.replace("postgres@", "postgres:s3cret@")
+    app = make_app(tmp_path, **{"backoffice.database": with_password})
+    output = app.test_cli_runner().invoke(args=["backoffice", "database"]).output
+    assert output.startswith("postgresql: postgresql+psycopg://postgres:***@127.0.0.1:")
+    assert f"schema at migration {latest_revision()}" in output and "s3cret" not in output
