@@ -123,10 +123,12 @@ class Store:
     def resident_sessions(self, now):
         """The data of every resident's session still open at `now` that holds anything (a
         language chosen, a journey, a confirmation on screen); staff sessions are not
-        counted."""
+        counted, nor one holding only its anti-forgery token: that is the home screen
+        waiting for somebody (every page load, and every wipe, leaves one)."""
         rows = self.db.query("select data from sessions where expires >= ?", [now])
         sessions = (json.loads(row["data"]) for row in rows)
-        return [data for data in sessions if data and "staff" not in data]
+        return [data for data in sessions
+                if set(data) - {"csrf_token"} and "staff" not in data]
 
     def purge_sessions(self, now):
         """Wipe sessions expired by `now` (the resident or clerk has walked away)."""

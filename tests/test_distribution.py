@@ -441,6 +441,18 @@ def test_a_staff_session_does_not_hold_back_a_new_catalogue(tmp_path):
     assert switch.switch_if_free(kiosk(app)) and en_title(app) == NEW_TITLE
 
 
+def test_the_home_screen_waiting_for_somebody_does_not_hold_back_a_new_catalogue(tmp_path):
+    """The kiosk's browser on the home screen has a session holding only its anti-forgery
+    token (every wipe leaves one): nobody is mid-journey, so the switch goes ahead."""
+    app = make_app(tmp_path)
+    home = app.test_client()
+    assert home.get("/").status_code == 200 and csrf_token(home)
+    switch = app.extensions["distribution"].switch
+    (tmp_path / "new.toml").write_text(NEW, encoding="utf-8")
+    switch.offer(load_catalogue(tmp_path / "new.toml"), 3)
+    assert switch.switch_if_free(kiosk(app)) and en_title(app) == NEW_TITLE
+
+
 # One clip library: recorded on one kiosk, fetched by hash by another.
 
 @pytest.fixture(scope="module")
