@@ -134,10 +134,13 @@ class BackOffice:
                **_number_ends(data["answers"])}
         with self.database.begin() as connection:
             # Two deliveries of one submission at once (a retry crossing a slow answer):
-            # the second finds the row and is a duplicate, in either database.
+            # the second finds the row and is a duplicate, in either database. RETURNING,
+            # not rowcount: through SQLAlchemy, psycopg's rowcount of an INSERT is -1, so a
+            # duplicate counted as new (a second "received" in the audit, 201 twice).
             inserted = connection.execute(
                 insert_ignoring_duplicates(connection, tables.inbox, ["reference"]).values(row)
-            ).rowcount
+                .returning(tables.inbox.c.reference)
+            ).first() is not None
             if inserted:
                 _audit(connection, data["reference"], "kiosk", now, "received", "")
         return "created" if inserted else "duplicate"
