@@ -24,6 +24,7 @@ import argparse
 import datetime
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import tempfile
@@ -249,12 +250,15 @@ def bench(kind, args):
                 select(func.count()).select_from(tables.audit)
                 .where(tables.audit.c.action == "received"))
             database.dispose()
-            errors = [line for line in open(f"{folder}/gunicorn.log") if "Traceback" in line]
+            log_text = open(f"{folder}/gunicorn.log").read()
+            errors = log_text.count("Traceback")
+            if errors:
+                print(log_text[log_text.index("Traceback"):][:3000])
     return {"rows": rows, "posts": len(everything), "distinct": len(posted),
             "stored": len(stored), "lost": len(posted - stored),
             "unexpected": len(stored - posted),
             "duplicated": received_audits - len(stored), "answer_problems": problems,
-            "server_errors": len(errors)}
+            "server_errors": errors}
 
 
 def report(kind, outcome):
@@ -289,11 +293,13 @@ def main():
     args = parser.parse_args()
     print(f"{args.kiosks} kiosks, {args.each} submissions each per phase, gunicorn -w "
           f"{args.workers}" + (f" --threads {args.threads}" if args.threads > 1 else "")
-          + f", {multiprocessing.cpu_count()} cores")
+          + f", {multiprocessing.cpu_count()} cores, load average now "
+          + " ".join(f"{load:.1f}" for load in os.getloadavg()))
     outcomes = {}
     for kind in (["postgresql", "sqlite"] if args.database == "both" else [args.database]):
         outcomes[kind] = bench(kind, args)
         report(kind, outcomes[kind])
+        print("load average after: " + " ".join(f"{load:.1f}" for load in os.getloadavg()))
     if args.json:
         print(json.dumps({kind: {**outcome, "answer_problems": outcome["answer_problems"][:10]}
                           for kind, outcome in outcomes.items()}))
