@@ -4,10 +4,10 @@ ticks and case sheet, CSV."""
 import datetime
 
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
-                   request, session, stream_with_context, url_for)
+                   request, session, url_for)
 from flask_babel import gettext as _
 
-from ..i18n import local
+from ..i18n import current_language
 from ..references import qr_svg
 from ..messages import N_, STATUS_LABELS
 from ..times import day_after, day_start_utc, local_text
@@ -153,26 +153,32 @@ class ClerkWording:
                "phone": N_("Phone"), "assignee": N_("Assigned to")}
 
     def __init__(self, catalogue, zone):
+        # Everything that depends on the clerk's request is read now: the CSV is written
+        # while it streams, after the view has returned.
         self.catalogue = catalogue
         self.zone = zone
+        self.language = current_language()
+        self.headers = {column: _(label) for column, label in self.HEADERS.items()}
+        self.statuses = {status: _(label) for status, label in STATUS_LABELS.items()}
 
     def header(self, column):
-        return _(self.HEADERS[column])
+        return self.headers[column]
 
     def received(self, row):
         return local_text(row["received"], self.zone)
 
     def package(self, row):
         package = self.catalogue.packages.get(row["package"])
-        return local(package.title) if package else row["package_title"]
+        return package.title.in_language(self.language) if package else row["package_title"]
 
     def status(self, row):
-        return _(STATUS_LABELS.get(row["status"], row["status"]))
+        return self.statuses.get(row["status"], row["status"])
 
     def services(self, row):
         items = self.catalogue.items
-        return "; ".join(local(items[item["key"]].title) if item["key"] in items
-                         else item.get("title_zh", item["key"]) for item in row["payload"]["items"])
+        return "; ".join(items[item["key"]].title.in_language(self.language)
+                         if item["key"] in items else item.get("title_zh", item["key"])
+                         for item in row["payload"]["items"])
 
 
 @bp.get("/export.csv")
@@ -185,9 +191,8 @@ def export():
     codes = request.args.get("format") == "codes"
     wording = CodesWording() if codes else ClerkWording(kiosk.catalogue, zone)
     name = "submissions-codes.csv" if codes else "submissions.csv"
-    # Streamed from the database as it is written (bounded memory for a million rows); the
-    # request's context stays for the clerk's language in the headers and statuses.
-    return Response(stream_with_context(csv_pieces(rows, wording)), mimetype="text/csv",
+    # Streamed from the database as it is written: bounded memory for a million rows.
+    return Response(csv_pieces(rows, wording), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
