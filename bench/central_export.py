@@ -8,7 +8,7 @@ child process of its own (so its peak memory is the export's alone), writes the 
 clerks' export.csv streams: BackOffice.each_submission (yield_per, a server-side cursor on
 PostgreSQL) through kiosk.backoffice.export.csv_pieces with the systems' wording, into
 /dev/null. Prints rows, size, time, and the child's resident memory before the export and
-at its peak (ru_maxrss).
+at its peak (VmHWM).
 """
 import argparse
 import multiprocessing
@@ -25,6 +25,12 @@ from kiosk.backoffice.inbox import BackOffice  # noqa: E402
 
 
 def peak_rss_mb():
+    """This process's peak resident memory: VmHWM, not ru_maxrss, which a spawned child
+    inherits from the parent it was forked from (ours had just filled the database)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
 
 
