@@ -105,7 +105,9 @@ def unique_database_name(prefix="test"):
 class ThrowawayPostgres:
     """One PostgreSQL cluster in a temporary folder, on a free loopback port, trust auth."""
 
-    def __init__(self, bin_dir=None, parent_folder=None):
+    def __init__(self, bin_dir=None, parent_folder=None, settings=None):
+        """`settings` change SETTINGS: a benchmark wants PostgreSQL's durable defaults."""
+        self.settings = {**SETTINGS, **(settings or {})}
         self.bin_dir = Path(bin_dir) if bin_dir else find_bin_dir()
         self.parent_folder = parent_folder or default_parent_folder()
         self.run_as = SYSTEM_USER if os.geteuid() == 0 else None
@@ -211,7 +213,7 @@ class ThrowawayPostgres:
         self._run("initdb", "--pgdata", self.data_dir, "--username", SUPERUSER,
                   "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8",
                   "--no-sync", "--no-instructions")
-        settings = {**SETTINGS, "listen_addresses": "'127.0.0.1'",
+        settings = {**self.settings, "listen_addresses": "'127.0.0.1'",
                     "unix_socket_directories": f"'{self.folder}'"}
         with open(self.data_dir / "postgresql.conf", "a") as conf:
             conf.write("\n# ThrowawayPostgres (tests/postgres_server.py)\n")

@@ -150,6 +150,23 @@ def test_new_applications_arriving_do_not_shift_the_next_page(app):
     assert second == references[50:] + [app.reference]
 
 
+def test_beyond_the_count_limit_the_inbox_says_more_than_and_still_pages(app, monkeypatch):
+    """The inbox counts up to COUNT_LIMIT (10,000): a million applications would cost more
+    to count than to show."""
+    monkeypatch.setattr("kiosk.backoffice.inbox.COUNT_LIMIT", 3)
+    monkeypatch.setattr("kiosk.backoffice.clerks.COUNT_LIMIT", 3)
+    references = many_submissions(app, 4)
+    clerk = signed_in(app)
+    post(clerk, "/preferences", lang="en", next="/backoffice")
+    assert "More than 3 applications" in clerk.get("/backoffice").text      # 5 stored
+    for reference in references[:3]:
+        app.extensions["kiosk"].backoffice.assign(reference, "clerk", "clerk")
+    mine = clerk.get("/backoffice?mine=1").text
+    assert "3 applications" in mine and "More than" not in mine
+    rows, total, _ = app.extensions["kiosk"].backoffice.page({}, size=2)
+    assert total == 4 and [row["reference"] for row in rows] == references[:2]   # 3 + 1
+
+
 def test_quick_views_mine_today_and_waiting(app):
     backoffice = app.extensions["kiosk"].backoffice
     old = many_submissions(app, 1, start=datetime.datetime.now(UTC) - datetime.timedelta(days=3))

@@ -5,16 +5,17 @@ import datetime
 
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
                    request, session, url_for)
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
-from ..i18n import local
+from ..i18n import current_language
 from ..references import qr_svg
 from ..messages import N_, STATUS_LABELS
 from ..times import day_after, day_start_utc, local_text
 from ..validators import mask
 from ..web import services, staff_only
-from .export import CodesWording, csv_text
-from .inbox import NEXT_STATUSES, NOTE_LENGTH, STATUSES, Rejected, StatusRefused, load_document
+from .export import CodesWording, csv_pieces
+from .inbox import COUNT_LIMIT, NEXT_STATUSES, NOTE_LENGTH, STATUSES, Rejected, StatusRefused, load_document
 from .receiving import signed_json
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -108,7 +109,9 @@ def inbox():
         filters, after=_after(), newest_first=newest_first,
         zone=services().settings.time_zone, now=_now())
     kept = {key: value for key, value in request.args.items() if key in FILTER_NAMES}
-    return render_template("backoffice/inbox.html", rows=rows, total=total, filters=filters,
+    counted = _("More than %(num)s applications", num=format_number(COUNT_LIMIT)) \
+        if total > COUNT_LIMIT else ngettext("%(num)d application", "%(num)d applications", total)
+    return render_template("backoffice/inbox.html", rows=rows, counted=counted, filters=filters,
                            kept=kept, newest_first=newest_first, paged=bool(_after()),
                            next_url=(url_for("backoffice.inbox", **kept,
                                              after="|".join(next_key)) if next_key else None),
@@ -153,26 +156,32 @@ class ClerkWording:
                "phone": N_("Phone"), "assignee": N_("Assigned to")}
 
     def __init__(self, catalogue, zone):
+        # Everything that depends on the clerk's request is read now: the CSV is written
+        # while it streams, after the view has returned.
         self.catalogue = catalogue
         self.zone = zone
+        self.language = current_language()
+        self.headers = {column: _(label) for column, label in self.HEADERS.items()}
+        self.statuses = {status: _(label) for status, label in STATUS_LABELS.items()}
 
     def header(self, column):
-        return _(self.HEADERS[column])
+        return self.headers[column]
 
     def received(self, row):
         return local_text(row["received"], self.zone)
 
     def package(self, row):
         package = self.catalogue.packages.get(row["package"])
-        return local(package.title) if package else row["package_title"]
+        return package.title.in_language(self.language) if package else row["package_title"]
 
     def status(self, row):
-        return _(STATUS_LABELS.get(row["status"], row["status"]))
+        return self.statuses.get(row["status"], row["status"])
 
     def services(self, row):
         items = self.catalogue.items
-        return "; ".join(local(items[item["key"]].title) if item["key"] in items
-                         else item.get("title_zh", item["key"]) for item in row["payload"]["items"])
+        return "; ".join(items[item["key"]].title.in_language(self.language)
+                         if item["key"] in items else item.get("title_zh", item["key"])
+                         for item in row["payload"]["items"])
 
 
 @bp.get("/export.csv")
@@ -181,11 +190,12 @@ def export():
     """The filtered inbox as CSV: in the clerk's language, or `?format=codes` for systems."""
     kiosk = services()
     zone = kiosk.settings.time_zone
-    rows = kiosk.backoffice.submissions(zone=zone, now=_now(), **_filters())
+    rows = kiosk.backoffice.each_submission(zone=zone, now=_now(), **_filters())
     codes = request.args.get("format") == "codes"
     wording = CodesWording() if codes else ClerkWording(kiosk.catalogue, zone)
     name = "submissions-codes.csv" if codes else "submissions.csv"
-    return Response(csv_text(rows, wording), mimetype="text/csv",
+    # Streamed from the database as it is written: bounded memory for a million rows.
+    return Response(csv_pieces(rows, wording), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

@@ -51,21 +51,37 @@ class CodesWording:
         return ";".join(item["key"] for item in row["payload"]["items"])
 
 
-def csv_text(rows, wording=None):
-    """A CSV of `rows` (inbox rows), worded by `wording` (CodesWording when None)."""
+# Rows written before each piece of a streamed CSV is handed on: big enough that a
+# million rows are not a million tiny writes, small enough to keep memory flat.
+ROWS_PER_PIECE = 500
+
+
+def csv_pieces(rows, wording=None):
+    """A CSV of `rows` (inbox rows, any iterable), worded by `wording` (CodesWording when
+    None), as pieces of text one after another: a response streams them, so a CSV of a
+    million applications is never held whole in memory."""
     wording = wording or CodesWording()
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")   # a byte-order mark so spreadsheet programs read UTF-8
     writer.writerow([wording.header(column) for column in COLUMNS])
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         answers = row["payload"]["answers"]
         writer.writerow(map(spreadsheet_safe, [
             row["reference"], wording.received(row), row["kiosk_id"], wording.package(row),
             wording.status(row), row["reason"], wording.services(row),
             answers.get("applicant_name", ""), mask(answers.get("applicant_id_number", "")),
             answers.get("applicant_phone", ""), row.get("assignee", "")]))
-    return "\ufeff" + out.getvalue()  # a byte-order mark so spreadsheet programs read UTF-8
+        if number % ROWS_PER_PIECE == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
+
+def csv_text(rows, wording=None):
+    """The same CSV as csv_pieces, whole (for small exports and tests)."""
+    return "".join(csv_pieces(rows, wording))
 
 
 RATING_COLUMNS = ("reference", "rated", "kiosk", "package", "level", "reasons", "due",

@@ -26,6 +26,7 @@ inbox = Table(
     Index("idx_inbox_status_received", "status", "received"),
     Index("idx_inbox_received_reference", "received", "reference"),
     Index("idx_inbox_assignee_status", "assignee", "status"),
+    Index("idx_inbox_package_received_reference", "package", "received", "reference"),  # 0003
 )
 
 audit = Table(
