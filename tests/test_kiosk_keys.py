@@ -152,8 +152,9 @@ def test_fleet_add_prints_the_key_once_with_the_lines_to_paste(app, runner):
     assert register_of(app).check("K7", signed_headers(secret, b"{}", "x", kiosk_id="K7"),
                                   b"{}", 300) is None
     assert "[kiosk]\nid = K7" in added.output
-    assert "url = https://backoffice.example.gov/backoffice/api/submissions" in added.output
-    assert "ratings_url = https://backoffice.example.gov/backoffice/api/ratings" in added.output
+    assert "[handoff]\ntarget = http\nsecret = " in added.output
+    assert "[handoff.http]\nurl = https://backoffice.example.gov/backoffice/api/submissions" \
+        in added.output
     assert "first registered kiosk" in added.output and "shown only this once" in added.output
     listed = runner.invoke(args=["fleet", "list"])
     assert listed.exit_code == 0 and secret not in listed.output

@@ -2,9 +2,9 @@
 
 No Flask here. One code path speaks both, through SQLAlchemy Core; the schema is made and
 changed by Alembic migrations (kiosk/backoffice/migrations), run when the back office
-starts and by `flask --app kiosk backoffice upgrade`. The kiosk's own tables (sessions,
-submissions, outbox) stay in the kiosk's store; a kiosk whose back office is built in
-keeps both in one SQLite file, as before.
+starts (every `flask --app kiosk` command too; `backoffice database` tells the migration).
+The kiosk's own tables (sessions, submissions, outbox) stay in the kiosk's store; a kiosk
+whose back office is built in keeps both in one SQLite file, as before.
 """
 from pathlib import Path
 

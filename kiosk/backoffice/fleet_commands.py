@@ -116,9 +116,10 @@ def _echo_kiosk_ini(kiosk_id, secret, url, only_secret=False):
         click.echo(f"[kiosk]\nid = {kiosk_id}\n")
     click.echo("[handoff]")
     if not only_secret:
-        click.echo(f"target = http\nurl = {base}/backoffice/api/submissions\n"
-                   f"ratings_url = {base}/backoffice/api/ratings")
+        click.echo("target = http")
     click.echo(f"secret = {secret}\n")
+    if not only_secret:     # ratings, calls, heartbeats and the catalogue go beside it
+        click.echo(f"[handoff.http]\nurl = {base}/backoffice/api/submissions\n")
 
 
 @fleet_group.command("status")
