@@ -13,13 +13,12 @@ offered to kiosk.catalogue_switch, which puts it in use between residents.
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from .catalogue import load_catalogue, read_catalogue_text
 from .centre import CentreRefused, CentreUnreachable
 from .errors import CatalogueError
+from .files import write_atomically
 
 log = logging.getLogger(__name__)
 SCHEMA = "kiosk.catalogue/1"
@@ -103,24 +102,10 @@ class CatalogueUpdates:
         """Write the copy, then the pointer to it, each atomically; remove older copies."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"catalogue-{version}.toml"
-        _write_atomically(self.folder / name, text.encode("utf-8"))
-        _write_atomically(self.folder / POINTER, json.dumps(
+        write_atomically(self.folder / name, text.encode("utf-8"))
+        write_atomically(self.folder / POINTER, json.dumps(
             {"version": version, "sha256": sha256, "file": name}).encode("utf-8"))
         self.version = version
         for old in self.folder.glob("catalogue-*.toml"):
             if old.name != name:
                 old.unlink(missing_ok=True)
-
-
-def _write_atomically(path, data):
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it over
-    `path`: a crash leaves the old file or the new one, never half of one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)

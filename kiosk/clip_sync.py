@@ -18,12 +18,11 @@ import datetime
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from .backoffice.clip_library import PAGE, entry_problem, upload_body
 from .centre import CentreRefused, CentreUnreachable
+from .files import write_atomically
 from .signs import Clip
 
 log = logging.getLogger(__name__)
@@ -169,17 +168,7 @@ class ClipSync:
         if hashlib.sha256(body).hexdigest() != sha256:
             raise CentreRefused(f"clip {sha256[:12]}: what came is not the clip asked for "
                                 f"(cut short or altered); nothing was written")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(body)
-                file.flush()
-                os.fsync(file.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        write_atomically(target, body)
 
     def _digest(self, path):
         status = path.stat()
@@ -196,11 +185,7 @@ class ClipSync:
 
     def _save_state(self):
         state = json.dumps({"since": self.since, "confirmed": sorted(self.confirmed)})
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.state_path.parent, suffix=".part")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(state)
-        os.replace(temporary, self.state_path)
+        write_atomically(self.state_path, state.encode("utf-8"), mode=0o600)
 
 
 def _earlier(moment, seconds):
