@@ -140,3 +140,23 @@ def test_the_operator_sees_the_database_and_its_migration_never_the_password(tmp
     output = app.test_cli_runner().invoke(args=["backoffice", "database"]).output
     assert output.startswith("postgresql: postgresql+psycopg://postgres:***@127.0.0.1:")
     assert f"schema at migration {latest_revision()}" in output and "s3cret" not in output
+
+
+def test_kiosks_signed_requests_leave_the_session_store_alone(tmp_path):
+    """A back office receiving from many kiosks writes nothing to its session store for
+    them; the next person's first page still wipes what walked away."""
+    from handoff_support import RECORD, SECRET
+    from kiosk.handoff import body_of, payload, signed_headers
+    app = make_app(tmp_path, **{"handoff.secret": SECRET})
+    services = app.extensions["kiosk"]
+    services.store.save_session("walked-away", {"lang": "ko"}, now=0, lifetime_seconds=1)
+    reference = services.store.create_submission("K2", RECORD)
+    body = body_of(payload(services.store.get_submission(reference), services.catalogue))
+    answer = app.test_client().post("/backoffice/api/submissions", data=body,
+                                    headers=signed_headers(SECRET, body, reference))
+
+    def stored():
+        return [row["id"] for row in services.store.db.query("select id from sessions")]
+    assert answer.status_code == 201 and stored() == ["walked-away"]
+    app.test_client().get("/")
+    assert "walked-away" not in stored()
