@@ -7,7 +7,7 @@ The back office runs under gunicorn (WORKERS processes) with a kiosk.ini of its 
 [backoffice] database is a throwaway PostgreSQL cluster on loopback, or a SQLite file.
 Each simulated kiosk has its own kiosk id and references and posts EACH submissions one
 after another, as a kiosk's outbox does (kiosk.handoff payload, body_of and signed_headers
-with the district's shared secret; a new connection per post, as urllib does), spread
+with its own key from the centre's register; a new connection per post, as urllib does), spread
 over client processes so the clients' own GIL does not time the server. Three phases:
 
 - paced: every kiosk posts, then waits a random 0..2*PACE seconds (a busy district:
@@ -33,12 +33,14 @@ import time
 import urllib.error
 import urllib.request
 
-from central_back_office import (ROOT, SECRET, central_ini, database_url, gunicorn,
+from central_back_office import (ROOT, central_ini, database_url, gunicorn,
                                  percentile)
 
 from kiosk.backoffice import tables  # noqa: E402
 from kiosk.backoffice.database import Database  # noqa: E402
 from kiosk.catalogue import load_catalogue  # noqa: E402
+from kiosk.backoffice.database import Database  # noqa: E402
+from kiosk.backoffice.kiosk_register import KioskRegister  # noqa: E402
 from kiosk.handoff import body_of, payload, signed_headers  # noqa: E402
 from kiosk.references import new_reference  # noqa: E402
 from kiosk.settings import UNAMBIGUOUS_ALPHABET  # noqa: E402
@@ -83,10 +85,27 @@ def submissions(kiosk_id, count, catalogue, rng):
     return made
 
 
+# Each kiosk's own signing key, from the centre's register (set before the client processes
+# are forked, which inherit it).
+KEYS = {}
+
+
+def register_kiosks(url, kiosk_ids):
+    """Register the simulated kiosks at the centre, as `fleet add` does; keep their keys."""
+    database = Database(url)
+    register = KioskRegister(database)
+    KEYS.update({kiosk_id: register.add(kiosk_id, f"Bench kiosk {kiosk_id}")
+                 for kiosk_id in kiosk_ids})
+    database.dispose()
+
+
 def post(base, reference, body):
-    """POST one signed submission the way a kiosk's outbox does; (HTTP status, ms)."""
+    """POST one submission signed with its kiosk's key, the way a kiosk's outbox does;
+    (HTTP status, ms)."""
+    kiosk_id = reference.split("-")[0]
     request = urllib.request.Request(base + PATH, data=body, method="POST",
-                                     headers=signed_headers(SECRET, body, reference))
+                                     headers=signed_headers(KEYS[kiosk_id], body, reference,
+                                                            kiosk_id=kiosk_id))
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
@@ -215,6 +234,7 @@ def bench(kind, args):
     crossing = submissions("KX", args.kiosks, catalogue, rng)
     with tempfile.TemporaryDirectory(prefix="bench-central-") as folder:
         with database_url(kind, folder, {"max_connections": "200"}) as url:
+            register_kiosks(url, [*ids, "KX"])
             ini = central_ini(folder, url)
             with open(f"{folder}/gunicorn.log", "w") as log, \
                     gunicorn(ini, args.workers, args.threads, log) as base:

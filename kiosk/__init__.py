@@ -42,6 +42,7 @@ from .backoffice import (call_desk, catalogue_pages, clerks, distribution_api, f
 from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
                     voice)
 
+MIN_SECRET_LENGTH = 32    # a stored secret shorter than this was cut short
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
 
 
@@ -175,11 +176,17 @@ def _desk(target, calls, secret):
 def _stored_secret(settings, name):
     """A secret kept beside the database, made on first start (kiosk.ini left it empty)."""
     path = settings.database_path.parent / name
+    if path.exists() and len(path.read_text().strip()) < MIN_SECRET_LENGTH:
+        # Cut short by a power cut before it reached the disk: an empty key would let
+        # anyone sign. Nothing signed with it can have been kept, so make a new one.
+        path.unlink()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         draft = path.with_name(f".{name}.{os.getpid()}")
-        draft.write_text(secrets.token_hex(32))
-        draft.chmod(0o600)
+        with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
+            file.flush()
+            os.fsync(file.fileno())
         # Several processes may start at once (a back office under gunicorn): the first
         # link wins and every process reads the same secret, never a half-written one.
         try:

@@ -165,8 +165,11 @@ JSON_ENDPOINTS = {"backoffice.receive", "preferences.still_here", "calls.receive
 
 
 def wants_json():
-    """Machines and scripts get errors in JSON, people get a page."""
+    """Machines and scripts get errors in JSON, people get a page. Everything under
+    /backoffice/api/ is for kiosks (submissions, ratings, calls, heartbeats, catalogue,
+    clips)."""
     return (request.blueprint in JSON_BLUEPRINTS or request.endpoint in JSON_ENDPOINTS
+            or request.path.startswith("/backoffice/api/")
             or request.accept_mimetypes.best == "application/json")   # e.g. a studio upload
 
 
@@ -199,4 +202,7 @@ def storage_page():
 
 def unexpected_error(error):
     log.exception("unexpected error on %s %s", request.method, request.path)
+    if wants_json():
+        return jsonify(error="unexpected", message="the back office could not do this; "
+                       "it is logged"), 500
     return error_page(500, "unexpected")

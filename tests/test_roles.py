@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from handoff_support import RECORD, SECRET
+from kiosk.backoffice.kiosk_register import KioskRegister
 from kiosk.handoff import body_of, payload, signed_headers
 from support import TESTS, make_app
 
@@ -40,14 +41,24 @@ def test_the_central_role_switches_speech_and_voice_off_whatever_kiosk_ini_says(
     assert services.speech.engine is None and not services.speech.available()
 
 
-def test_kiosks_hand_off_to_the_central_back_office(tmp_path):
+def test_registered_kiosks_hand_off_to_the_central_back_office_and_no_other(tmp_path):
     kiosk = make_app(tmp_path / "kiosk")
     services = kiosk.extensions["kiosk"]
     reference = services.store.create_submission("K2", RECORD)
     body = body_of(payload(services.store.get_submission(reference), services.catalogue))
-    central = central_app(tmp_path).test_client()
-    response = central.post("/backoffice/api/submissions", data=body,
-                            headers=signed_headers(SECRET, body, reference))
+    central = central_app(tmp_path)
+
+    def post(secret, kiosk_id=None):
+        return central.test_client().post(
+            "/backoffice/api/submissions", data=body,
+            headers=signed_headers(secret, body, reference, kiosk_id=kiosk_id))
+    # Even with its register empty, the centre does not take the hall's shared secret,
+    # which a copied kiosk.ini (and every kiosk) holds.
+    refused = post(SECRET)
+    assert refused.status_code == 401 and "fleet add" in refused.get_json()["message"]
+    key = KioskRegister(central.extensions["kiosk"].backoffice_database).add("K2", "Hall 2")
+    assert post(SECRET).status_code == 401
+    response = post(key, "K2")
     assert response.status_code == 201, response.get_data(as_text=True)
 
 

@@ -6,6 +6,8 @@ starts (every `flask --app kiosk` command too; `backoffice database` tells the m
 The kiosk's own tables (sessions, submissions, outbox) stay in the kiosk's store; a kiosk
 whose back office is built in keeps both in one SQLite file, as before.
 """
+import contextlib
+import fcntl
 from pathlib import Path
 
 import sqlalchemy
@@ -48,7 +50,26 @@ class Database:
         self.dialect = self.engine.dialect.name
 
     def upgrade(self):
-        """Bring the schema to the latest migration (a new database gets every table)."""
+        """Bring the schema to the latest migration (a new database gets every table).
+        Processes starting at once (gunicorn's workers) take turns."""
+        with self._migrating_alone():
+            self._upgrade()
+
+    @contextlib.contextmanager
+    def _migrating_alone(self):
+        """PostgreSQL takes an advisory lock inside the migration; a SQLite file gets a lock
+        file beside it (a deferred transaction that reads, then writes, would fail)."""
+        if self.dialect != "sqlite" or not self.engine.url.database:
+            yield
+            return
+        with open(f"{self.engine.url.database}.migrating", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _upgrade(self):
         try:
             with self.engine.begin() as connection:
                 if self.dialect == "postgresql":
@@ -93,7 +114,7 @@ class Database:
             return connection.execute(statement, parameters).rowcount
 
     def dispose(self):
-        """Close every pooled connection (before a process forks, and at the end of tests)."""
+        """Close every pooled connection (tests and benchmarks, when done with a database)."""
         self.engine.dispose()
 
 
@@ -107,13 +128,27 @@ def insert_if_new(connection, table, keys, values):
     return connection.execute(statement).first() is not None
 
 
-def upsert(connection, table, keys, values):
+def upsert(connection, table, keys, values, newer=None):
     """Insert `values`, or update the row whose `keys` match: one statement, so two
-    requests at once cannot both find the row missing."""
+    requests at once cannot both find the row missing. With `newer` (a column), only a
+    row whose `newer` is smaller is updated. Returns whether a row was written."""
     statement = _dialect_insert(connection, table).values(values)
+    condition = table.c[newer] < statement.excluded[newer] if newer else None
     return connection.execute(statement.on_conflict_do_update(
-        index_elements=keys, set_={name: value for name, value in values.items()
-                                   if name not in keys}))
+        index_elements=keys, where=condition,
+        set_={name: value for name, value in values.items() if name not in keys})
+        .returning(table.c[keys[0]])).first() is not None
+
+
+def count_one_more(connection, table, key_column, key, counter):
+    """Add one to `counter` of the row whose `key_column` is `key` (a new row counts 1), in
+    one statement; return the new count. Two requests at once both count: a read followed by
+    a write would let a burst of password guesses count as one."""
+    statement = (_dialect_insert(connection, table).values({key_column: key, counter: 1})
+                 .on_conflict_do_update(index_elements=[key_column],
+                                        set_={counter: table.c[counter] + 1})
+                 .returning(table.c[counter]))
+    return connection.execute(statement).scalar_one()
 
 
 def _dialect_insert(connection, table):

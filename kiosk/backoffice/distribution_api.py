@@ -72,7 +72,7 @@ def receive_clip():
     if refusal:
         return refusal
     try:
-        outcome = _distribution().clip_library.receive(body, request.headers.get("X-Kiosk-Id", ""))
+        outcome = _distribution().clip_library.receive(body, g.kiosk_id or "")
     except ClipRefused as error:
         return refused(CLIP_STATUS.get(error.code, 422), error.code, str(error))
     return jsonify(status=outcome), 201 if outcome == "created" else 200

@@ -79,6 +79,10 @@ def check_submission(data):
     (kiosk/data/submission.schema.json), with a reason naming where it fails."""
     check_document(SUBMISSION, data)
     zoned_time(data, "created")
+    if data["reference"].split("-")[0] != data["kiosk_id"]:
+        # A reference begins with the id of the kiosk that made it: a kiosk cannot take
+        # another's reference (nor, under per-kiosk keys, post in another's name).
+        raise Rejected("reference: does not begin with the kiosk_id of the kiosk that made it")
 
 
 def load_document(body):
@@ -304,8 +308,14 @@ class BackOffice:
             raise StatusRefused("undo_too_late")
         inbox = tables.inbox
         with self.database.begin() as connection:
-            connection.execute(update(inbox).where(inbox.c.reference == reference)
-                               .values(status=last["before"], reason=""))
+            # Only while the application still has the status being taken back: another
+            # clerk may have moved it on since.
+            undone = connection.execute(
+                update(inbox).where(inbox.c.reference == reference,
+                                    inbox.c.status == last["action"])
+                .values(status=last["before"], reason="")).rowcount
+            if not undone:
+                raise StatusRefused("undo_too_late")
             _audit(connection, reference, who, _iso(now or _now()), "undo", last["action"],
                    before=last["action"])
         return last["before"]

@@ -118,10 +118,13 @@ class ReceivedRatings:
         UnknownApplication for a reference the inbox does not have."""
         check_rating(data)
         inbox = tables.inbox.c
-        application = self.database.row(select(inbox.package, inbox.package_title)
-                                        .where(inbox.reference == data["reference"]))
+        application = self.database.row(
+            select(inbox.package, inbox.package_title, inbox.kiosk_id)
+            .where(inbox.reference == data["reference"]))
         if application is None:
             raise UnknownApplication(f"reference: no application {data['reference']} here")
+        if application["kiosk_id"] != data["kiosk_id"]:
+            raise Rejected("kiosk_id: the application was made at another kiosk")
         current = self.rating(data["reference"])
         if current and current["version"] >= data["version"]:
             return "duplicate"
@@ -129,14 +132,18 @@ class ReceivedRatings:
         if data["level"] in DISSATISFIED and not follow_up:
             follow_up, due = "open", self.due_date(data["rated"]).isoformat()
         with self.database.begin() as connection:
-            upsert(connection, tables.rating_received, ["reference"], {
+            # Only over an older version: a slow retry of version 2 crossing version 3
+            # must not put 2 back.
+            written = upsert(connection, tables.rating_received, ["reference"], {
                 "reference": data["reference"], "kiosk_id": data["kiosk_id"],
                 "package": application["package"],
                 "package_title": application["package_title"],
                 "level": data["level"], "reasons": json.dumps(data["reasons"]),
                 "rated": data["rated"], "rated_utc": in_utc(data["rated"]),
                 "version": data["version"], "received": _iso(now or _now()),
-                "follow_up": follow_up, "due": due})
+                "follow_up": follow_up, "due": due}, newer="version")
+        if not written:
+            return "duplicate"
         return "updated" if current else "created"
 
     def rating(self, reference):

@@ -16,6 +16,7 @@ import logging
 from flask import g, jsonify, request
 
 from ..handoff import KIOSK_ID_HEADER, verify
+from ..roles import is_central
 from ..web import services
 from .kiosk_register import KioskRegister
 
@@ -43,7 +44,11 @@ def signed_body():
     claimed = request.headers.get(KIOSK_ID_HEADER)
     g.kiosk_id, g.signing_secret = None, None
     register = kiosk_register()
-    if register.is_empty():
+    if register.is_empty() and is_central(kiosk.settings):
+        # A district's centre knows each kiosk by its own key: never the one shared secret,
+        # which a copied kiosk.ini (and every kiosk of the hall) holds.
+        problem = "this central back office takes only registered kiosks (fleet add)"
+    elif register.is_empty():
         problem = verify(kiosk.handoff_secret, request.headers, body,
                          kiosk.settings.handoff.max_clock_skew_seconds)
         g.signing_secret = None if problem else kiosk.handoff_secret

@@ -10,11 +10,11 @@ import unicodedata
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from ..errors import KioskError
 from . import tables
-from .database import upsert
+from .database import count_one_more, upsert
 
 # Who does what: each role sees only its own pages.
 ROLES = ("clerk", "interpreter", "operator")
@@ -171,13 +171,12 @@ class Staff:
     def _fail(self, key, now, cap):
         throttle = tables.sign_in_throttle
         with self.database.begin() as connection:
-            failures = (connection.execute(select(throttle.c.failures)
-                                           .where(throttle.c.key == key)).scalar() or 0) + 1
+            failures = count_one_more(connection, throttle, "key", key, "failures")
             # From the last free try on: 4 s, 8 s, 16 s, ... up to the cap.
             beyond = failures - self.settings.max_failed_logins
             wait = min(cap, 2 ** (beyond + 2)) if beyond >= 0 else 0
-            upsert(connection, throttle, ["key"],
-                   {"key": key, "failures": failures, "wait_until": now + wait})
+            connection.execute(update(throttle).where(throttle.c.key == key)
+                               .values(wait_until=now + wait))
 
     def failed_sign_ins(self, limit=50):
         """The latest failed sign-ins (when, name tried, client), newest first."""

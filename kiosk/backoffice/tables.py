@@ -27,6 +27,8 @@ inbox = Table(
     Index("idx_inbox_received_reference", "received", "reference"),
     Index("idx_inbox_assignee_status", "assignee", "status"),
     Index("idx_inbox_package_received_reference", "package", "received", "reference"),  # 0003
+    Index("idx_inbox_package_status_received", "package", "status", "received",  # 0003
+          "reference"),
 )
 
 audit = Table(
