@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 import sqlalchemy
+from sqlalchemy import text
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -160,3 +161,59 @@ def test_kiosks_signed_requests_leave_the_session_store_alone(tmp_path):
     assert answer.status_code == 201 and stored() == ["walked-away"]
     app.test_client().get("/")
     assert "walked-away" not in stored()
+
+
+def test_a_kiosk_cannot_take_another_kiosks_reference(tmp_path):
+    from handoff_support import RECORD
+    from kiosk.backoffice.inbox import Rejected
+    from kiosk.handoff import payload
+    services = make_app(tmp_path).extensions["kiosk"]
+    reference = services.store.create_submission("K2", RECORD)
+    document = payload(services.store.get_submission(reference), services.catalogue)
+    with pytest.raises(Rejected, match="reference: does not begin with the kiosk_id"):
+        services.backoffice.receive({**document, "kiosk_id": "K7"})
+
+
+def test_a_burst_of_wrong_passwords_counts_every_one(tmp_path):
+    """Guesses sent at once all count: none slips through between a read and a write."""
+    import threading
+    staff = make_app(tmp_path).extensions["kiosk"].staff
+    staff.add("clerk", "correct horse battery")
+    start = threading.Barrier(8)
+
+    def guess(number):
+        start.wait()
+        staff.sign_in("clerk", f"wrong guess {number}", client=f"10.0.0.{number}")
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counted = staff.database.scalar(text(
+        "select failures from sign_in_throttle where key = 'name:clerk'"))
+    assert counted == 8
+
+
+def test_a_stored_secret_cut_short_by_a_power_cut_is_made_anew(tmp_path):
+    (tmp_path / "handoff_secret").write_text("")
+    services = make_app(tmp_path).extensions["kiosk"]
+    assert len(services.handoff_secret) == 64
+    assert (tmp_path / "handoff_secret").read_text().strip() == services.handoff_secret
+
+
+def test_only_the_applications_own_kiosk_may_rate_it(tmp_path):
+    from handoff_support import RECORD
+    from kiosk.backoffice.inbox import Rejected
+    from kiosk.handoff import payload
+    services = make_app(tmp_path).extensions["kiosk"]
+    reference = services.store.create_submission("K2", RECORD)
+    services.backoffice.receive(payload(services.store.get_submission(reference),
+                                        services.catalogue))
+    rating = {"schema": "kiosk.rating/1", "reference": reference, "kiosk_id": "K7",
+              "level": "dissatisfied", "reasons": [], "rated": "2026-11-28T10:00:00+08:00",
+              "version": 1}
+    with pytest.raises(Rejected, match="another kiosk"):
+        services.received_ratings.receive(rating)
+    assert services.received_ratings.receive({**rating, "kiosk_id": "K2"}) == "created"
+    assert services.received_ratings.receive({**rating, "kiosk_id": "K2"}) == "duplicate"
