@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from .backoffice.clip_library import ClipLibrary
 from .backoffice.publishing import CatalogueVersions
-from .catalogue_switch import CatalogueSwitch
+from .catalogue import load_catalogue, read_catalogue_text
+from .catalogue_switch import CatalogueSwitch, use
 from .catalogue_updates import CatalogueUpdates, copy_folder
 from .centre import Centre, api_base
-from .handoff import HttpTarget
 from .clip_sync import STATE, ClipSync
+from .handoff import HttpTarget
+from .roles import is_central
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,26 @@ def init_app(app, distribution):
         # A new resident's first request, with nobody mid-journey: the moment to switch.
         if distribution.switch.pending is not None:
             distribution.switch.switch_if_free(services)
+
+    if is_central(services.settings):
+        # The clerks' filters, summary and CSV wording follow the catalogue that stands,
+        # in every process of the centre (one publishes, the others see it next request).
+        app.before_request(lambda: follow_published(distribution, services))
+
+
+def follow_published(distribution, services):
+    """Put the published catalogue that stands in use, if it is not already (kiosk.ini's
+    file when none stands)."""
+    standing = distribution.versions.standing_version()
+    if standing == distribution.switch.version:
+        return
+    if standing is None:
+        catalogue = load_catalogue(services.settings.catalogue_path)
+    else:
+        catalogue = read_catalogue_text(distribution.versions.current()["body"],
+                                        f"published version {standing}")
+    use(services, catalogue)
+    distribution.switch.version = standing
 
 
 def distribute_once(app):

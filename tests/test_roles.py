@@ -99,3 +99,21 @@ def test_the_central_back_office_never_loads_the_speech_engine_or_vosk(tmp_path)
 def test_the_back_office_suite_runs_on_the_database_it_names(tmp_path, backoffice_kind):
     database = make_app(tmp_path).extensions["kiosk"].backoffice_database
     assert database.dialect == backoffice_kind
+
+
+def test_the_centres_clerks_see_the_catalogue_that_stands_in_every_process(tmp_path):
+    from test_distribution import NEW, NEW_TITLE, OLD_TITLE
+    central = central_app(tmp_path)
+    versions = central.extensions["distribution"].versions
+
+    def title():
+        central.test_client().get("/staff/sign-in")          # any request
+        return central.extensions["kiosk"].catalogue.packages["open_shop"].title["en"]
+    assert title() == OLD_TITLE
+    # Published by another process of the centre (the same database): seen next request.
+    versions.publish(NEW.encode(), "ops")
+    assert title() == NEW_TITLE
+    versions.publish(NEW.replace(NEW_TITLE, "Open a shop, third edition").encode(), "ops")
+    assert title() == "Open a shop, third edition"
+    versions.rollback("ops")
+    assert title() == NEW_TITLE
