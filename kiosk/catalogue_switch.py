@@ -33,6 +33,9 @@ class CatalogueSwitch:
         self.pending = None         # (catalogue, version) waiting for the residents
         self._lock = threading.Lock()
         self.switched = []          # callbacks after a switch (the clip sync looks again)
+        # Held by the worker while it takes clips into the sign library: a switch then
+        # would swap the library under it (its clips lost from the new one), so it waits.
+        self.clips_busy = threading.Lock()
 
     def offer(self, catalogue, version):
         """A new catalogue to use as soon as no resident is in the middle of a journey."""
@@ -44,18 +47,23 @@ class CatalogueSwitch:
         True when it was switched."""
         if self.pending is None:
             return False
-        with self._lock:
-            if self.pending is None:
-                return False
-            if services.store.resident_sessions(now if now is not None else time.time()):
-                return False
-            catalogue, version = self.pending
-            use(services, catalogue)
-            self.pending, self.version = None, version
-        log.info("catalogue version %s is in use from the next resident on", version)
-        for callback in self.switched:
-            callback()
-        return True
+        if not self.clips_busy.acquire(blocking=False):
+            return False            # the next request or pass switches
+        try:
+            with self._lock:
+                if self.pending is None:
+                    return False
+                if services.store.resident_sessions(now if now is not None else time.time()):
+                    return False
+                catalogue, version = self.pending
+                use(services, catalogue)
+                self.pending, self.version = None, version
+            log.info("catalogue version %s is in use from the next resident on", version)
+            for callback in self.switched:
+                callback()
+            return True
+        finally:
+            self.clips_busy.release()
 
 
 def use(services, catalogue):

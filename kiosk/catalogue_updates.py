@@ -99,13 +99,16 @@ class CatalogueUpdates:
         return catalogue, version
 
     def _keep(self, text, version, sha256):
-        """Write the copy, then the pointer to it, each atomically; remove older copies."""
+        """Write the copy, then the pointer to it, each atomically; remove older copies but
+        the one before (it may still be in use, waiting for a resident to finish: the
+        heartbeat reports its hash)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"catalogue-{version}.toml"
+        before = f"catalogue-{self.version}.toml" if self.version else None
         write_atomically(self.folder / name, text.encode("utf-8"))
         write_atomically(self.folder / POINTER, json.dumps(
             {"version": version, "sha256": sha256, "file": name}).encode("utf-8"))
         self.version = version
         for old in self.folder.glob("catalogue-*.toml"):
-            if old.name != name:
+            if old.name not in (name, before):
                 old.unlink(missing_ok=True)

@@ -93,7 +93,8 @@ def distribute_once(app):
     if pulled is not None:
         distribution.switch.offer(*pulled)
     distribution.switch.switch_if_free(services)
-    distribution.clip_sync.run(services.signs)
+    with distribution.switch.clips_busy:      # no switch while clips go into the library
+        distribution.clip_sync.run(services.signs)
 
 
 def distribute_forever(app, passes=None):

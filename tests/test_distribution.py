@@ -453,6 +453,17 @@ def test_the_home_screen_waiting_for_somebody_does_not_hold_back_a_new_catalogue
     assert switch.switch_if_free(kiosk(app)) and en_title(app) == NEW_TITLE
 
 
+def test_no_switch_while_the_worker_takes_clips_into_the_library(tmp_path):
+    """A switch swaps the sign library: not while the worker is adding clips to it."""
+    app = make_app(tmp_path)
+    switch = app.extensions["distribution"].switch
+    (tmp_path / "new.toml").write_text(NEW, encoding="utf-8")
+    switch.offer(load_catalogue(tmp_path / "new.toml"), 3)
+    with switch.clips_busy:
+        assert not switch.switch_if_free(kiosk(app)) and en_title(app) == OLD_TITLE
+    assert switch.switch_if_free(kiosk(app)) and en_title(app) == NEW_TITLE
+
+
 # One clip library: recorded on one kiosk, fetched by hash by another.
 
 @pytest.fixture(scope="module")
