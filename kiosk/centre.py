@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 
 from .errors import KioskError
-from .handoff import signed_headers, verify
+from .handoff import beside, signed_headers, verify
 
 
 class CentreUnreachable(KioskError):
@@ -24,7 +24,7 @@ class CentreRefused(KioskError):
 
 def api_base(submissions_url):
     """`https://host/backoffice/api/submissions` -> `https://host/backoffice/api`."""
-    return submissions_url.rstrip("/").rsplit("/", 1)[0]
+    return beside(submissions_url, "")
 
 
 class Centre:

@@ -16,7 +16,7 @@ import urllib.request
 from .backoffice.calls import SCHEMA, CallRefused, CallRejected
 from .backoffice.inbox import Rejected, load_document
 from .errors import KioskError
-from .handoff import body_of, signed_headers
+from .handoff import beside, body_of, signed_headers
 
 MAX_ANSWER = 16 * 1024   # a call's state is a few hundred bytes
 
@@ -46,7 +46,7 @@ def public(call):
 
 def calls_base(submissions_url):
     """`https://cases.example.gov/kiosk/submissions` -> `https://cases.example.gov/kiosk/calls`."""
-    return submissions_url.rstrip("/").rsplit("/", 1)[0] + "/calls"
+    return beside(submissions_url, "calls")
 
 
 class Desk:

@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .backoffice.inbox import Rejected, load_document
-from .handoff import HttpTarget, body_of, signed_headers
+from .handoff import HttpTarget, beside, body_of, signed_headers
 from .catalogue_updates import copy_folder
 from .readiness import unspoken_prompts
 from .signs import MANIFEST
@@ -42,7 +42,7 @@ class HeartbeatFailed(Exception):
 
 def heartbeats_url(submissions_url):
     """`https://cases.example.gov/kiosk/submissions` -> `https://cases.example.gov/kiosk/heartbeats`."""
-    return submissions_url.rstrip("/").rsplit("/", 1)[0] + "/heartbeats"
+    return beside(submissions_url, "heartbeats")
 
 
 @functools.cache

@@ -11,4 +11,4 @@ from .outbox import Outbox  # noqa: F401
 from .signing import (KIOSK_ID_HEADER, SCHEMA, SIGNATURE_HEADER,  # noqa: F401
                       TIMESTAMP_HEADER, body_of, payload, signature, signed_headers, verify)
 from .targets import (REGISTRY, FailingDemoTarget, HttpTarget, Outcome,  # noqa: F401
-                      Target, TargetContext, chosen_target, make_target, register)
+                      Target, TargetContext, beside, chosen_target, make_target, register)

@@ -92,6 +92,14 @@ def chosen_target(handoff, context):
     return make_target(handoff.target, handoff.options_for(handoff.target), context)
 
 
+
+def beside(submissions_url, name):
+    """The address of another of the back office's endpoints, beside the submissions one:
+    .../backoffice/api/submissions -> .../backoffice/api/NAME ("" for the API's base).
+    Ratings, calls, heartbeats, the catalogue and clips all go there."""
+    base = submissions_url.rstrip("/").rpartition("/")[0]
+    return f"{base}/{name}" if name else base
+
 @register("http")
 class HttpTarget(Target):
     """The hall's case system: signed JSON over HTTP(S)."""
@@ -106,7 +114,7 @@ class HttpTarget(Target):
         url = options.url("url")
         ratings_url = options.url("ratings_url", required=False)
         if not ratings_url:     # beside the submissions URL: .../kiosk/ratings
-            ratings_url = url.rstrip("/").rpartition("/")[0] + "/ratings"
+            ratings_url = beside(url, "ratings")
         return cls(url, context.secret, options.integer("timeout_seconds", 1, 300, default=10),
                    ratings_url, kiosk_id=context.kiosk_id)
 
