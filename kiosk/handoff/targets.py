@@ -92,13 +92,13 @@ def chosen_target(handoff, context):
     return make_target(handoff.target, handoff.options_for(handoff.target), context)
 
 
-
 def beside(submissions_url, name):
     """The address of another of the back office's endpoints, beside the submissions one:
     .../backoffice/api/submissions -> .../backoffice/api/NAME ("" for the API's base).
     Ratings, calls, heartbeats, the catalogue and clips all go there."""
     base = submissions_url.rstrip("/").rpartition("/")[0]
     return f"{base}/{name}" if name else base
+
 
 @register("http")
 class HttpTarget(Target):
