@@ -1,5 +1,6 @@
 """What tests share besides fixtures: the small test catalogue, an app built on it, tokens."""
 import re
+import subprocess
 from pathlib import Path
 
 from kiosk import create_app
@@ -50,3 +51,12 @@ def answer_whole_form(client, answers, extra=None):
             return response
         location = response.location
     raise AssertionError("the form never ended")
+
+
+def recorded_clip(path, picture="testsrc"):
+    """Make a real two-second VP8 WebM clip at `path`, as the studio records one; another
+    `picture` (ffmpeg's testsrc2) gives other content, so another hash. Returns the path."""
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"{picture}=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
+                    str(path)], check=True)
+    return path

@@ -4,7 +4,6 @@ import hashlib
 import http.server
 import json
 import socket
-import subprocess
 import threading
 
 import pytest
@@ -19,7 +18,7 @@ from kiosk.distribution import catalogue_version, clip_library_version, distribu
 from kiosk.errors import CatalogueError
 from kiosk.handoff import signed_headers, signature, verify
 from kiosk.heartbeat import Heartbeat
-from support import MINI_CATALOGUE, answer_whole_form, csrf_token, make_app
+from support import MINI_CATALOGUE, answer_whole_form, csrf_token, make_app, recorded_clip
 
 PASSWORD = "correct horse battery"
 MINI = MINI_CATALOGUE.read_text(encoding="utf-8")
@@ -469,21 +468,13 @@ def test_no_switch_while_the_worker_takes_clips_into_the_library(tmp_path):
 @pytest.fixture(scope="module")
 def video(tmp_path_factory):
     """A real two-second VP8 WebM clip, as the studio records."""
-    path = tmp_path_factory.mktemp("clips") / "clip.webm"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
-                    str(path)], check=True)
-    return path
+    return recorded_clip(tmp_path_factory.mktemp("clips") / "clip.webm")
 
 
 @pytest.fixture(scope="module")
 def another_video(tmp_path_factory):
     """A second recording: other content, so another hash."""
-    path = tmp_path_factory.mktemp("clips") / "again.webm"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
-                    str(path)], check=True)
-    return path
+    return recorded_clip(tmp_path_factory.mktemp("clips") / "again.webm", "testsrc2")
 
 
 def a_prompt(app):

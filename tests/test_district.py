@@ -265,7 +265,7 @@ STAFF_PASSWORD = "correct horse battery"
 
 
 def test_a_catalogue_published_mid_journey_and_a_clip_recorded_in_one_studio(serving_district):
-    from support import answer_whole_form, csrf_token
+    from support import answer_whole_form, csrf_token, recorded_clip
     from remote_browser import RemoteBrowser
     from test_distribution import NEW, NEW_TITLE, OLD_TITLE, SHOP_ANSWERS, resident_post
     folder, database, centre, kiosks = serving_district
@@ -318,10 +318,7 @@ def test_a_catalogue_published_mid_journey_and_a_clip_recorded_in_one_studio(ser
     interpreter = RemoteBrowser(k3.url)
     interpreter.post("/staff/sign-in", {"csrf_token": csrf_token(interpreter, "/staff/sign-in"),
                                         "name": "李老师", "password": STAFF_PASSWORD})
-    video = folder / "clip.webm"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
-                    str(video)], check=True)
+    video = recorded_clip(folder / "clip.webm")
     saved = interpreter.post("/studio/CSL/screen.home",
                              {"csrf_token": csrf_token(interpreter, "/studio/CSL/screen.home")},
                              files={"clip": ("recording.webm", video.read_bytes())},

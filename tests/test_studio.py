@@ -3,7 +3,6 @@ a save, clips that know the text they sign (outdated), and templated prompts tha
 import hashlib
 import json
 import re
-import subprocess
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -12,7 +11,7 @@ from kiosk.backoffice.studio import PAGE_SIZE, SCREENS, screen_of
 from kiosk.catalogue import load_catalogue
 from kiosk.prompts import MODE_TEXTS, Prompts, name_key, shared_key
 from kiosk.settings import DEFAULT_CONFIG
-from support import csrf_token, make_app
+from support import csrf_token, make_app, recorded_clip
 
 PASSWORD = "correct horse battery"
 
@@ -20,11 +19,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def video(tmp_path_factory):
     """A real two-second VP8 WebM clip, as the studio records."""
-    path = tmp_path_factory.mktemp("clips") / "clip.webm"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
-                    str(path)], check=True)
-    return path
+    return recorded_clip(tmp_path_factory.mktemp("clips") / "clip.webm")
 
 
 @pytest.fixture
