@@ -1,4 +1,7 @@
-"""Files a crash must never leave half-written (no Flask here)."""
+"""Files a crash must never leave half-written, and work one process at a time (no Flask
+here)."""
+import contextlib
+import fcntl
 import os
 import tempfile
 from pathlib import Path
@@ -19,3 +22,15 @@ def write_atomically(path, data, mode=0o644):
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def one_process_at_a_time(lock_path):
+    """Hold an exclusive lock on the file `lock_path` (made if missing) for the `with`
+    block: processes starting at once (gunicorn's workers) take turns."""
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .errors import StorageError
+from .files import one_process_at_a_time
 from .references import new_reference
 
 
@@ -33,7 +34,10 @@ class Store:
         self._submission_hooks = []
         self._check_writable()
         try:
-            self._create_tables()
+            # One process at a time: several starting at once (a back office's gunicorn
+            # workers) would meet "database is locked" switching the file to WAL.
+            with one_process_at_a_time(f"{self.path}.setting-up"):
+                self._create_tables()
         except sqlite3.Error as error:
             raise StorageError(f"the database {self.path} cannot be used: {error}") from None
 

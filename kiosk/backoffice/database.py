@@ -6,8 +6,6 @@ starts (every `flask --app kiosk` command too; `backoffice database` tells the m
 The kiosk's own tables (sessions, submissions, outbox) stay in the kiosk's store; a kiosk
 whose back office is built in keeps both in one SQLite file, as before.
 """
-import contextlib
-import fcntl
 from pathlib import Path
 
 import sqlalchemy
@@ -19,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import StorageError
+from ..files import one_process_at_a_time
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "backoffice_migrations"
@@ -52,22 +51,13 @@ class Database:
     def upgrade(self):
         """Bring the schema to the latest migration (a new database gets every table).
         Processes starting at once (gunicorn's workers) take turns."""
-        with self._migrating_alone():
+        # PostgreSQL takes an advisory lock inside the migration; a SQLite file a lock file
+        # beside it (a deferred transaction that reads, then writes, would fail).
+        if self.dialect == "sqlite" and self.engine.url.database:
+            with one_process_at_a_time(f"{self.engine.url.database}.migrating"):
+                self._upgrade()
+        else:
             self._upgrade()
-
-    @contextlib.contextmanager
-    def _migrating_alone(self):
-        """PostgreSQL takes an advisory lock inside the migration; a SQLite file gets a lock
-        file beside it (a deferred transaction that reads, then writes, would fail)."""
-        if self.dialect != "sqlite" or not self.engine.url.database:
-            yield
-            return
-        with open(f"{self.engine.url.database}.migrating", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _upgrade(self):
         try:
