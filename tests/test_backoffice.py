@@ -155,7 +155,13 @@ def schema_valid_documents():
             "answers": st.dictionaries(key, st.booleans(), max_size=4),
             "not_eligible": st.lists(st.fixed_dictionaries({"item": key, "question": key}),
                                      max_size=3)}),
-    })
+    }).map(made_by_its_kiosk)
+
+
+def made_by_its_kiosk(document):
+    """A reference begins with the id of the kiosk that made it (the back office checks)."""
+    return {**document, "reference": document["kiosk_id"] + document["reference"][
+        document["reference"].index("-"):]}
 
 
 def test_no_schema_valid_document_breaks_a_clerks_page(tmp_path):
