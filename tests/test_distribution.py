@@ -139,13 +139,19 @@ def test_the_catalogue_commands_publish_list_and_roll_back(tmp_path):
 
 # The operator's upload page.
 
-@pytest.fixture
-def operator(tmp_path):
-    app = make_app(tmp_path)
+def signed_in_operator(app):
+    """A browser where the operator "ops" has signed in."""
     kiosk(app).staff.add("ops", PASSWORD, roles=["operator"])
     client = app.test_client()
     client.post("/staff/sign-in", data={"csrf_token": csrf_token(client, "/staff/sign-in"),
                                         "name": "ops", "password": PASSWORD})
+    return client
+
+
+@pytest.fixture
+def operator(tmp_path):
+    app = make_app(tmp_path)
+    client = signed_in_operator(app)
     # Signing in starts a fresh session in the hall's language; these tests read English.
     client.post("/preferences", data={"csrf_token": csrf_token(client, "/backoffice/catalogue"),
                                       "lang": "en", "next": "/backoffice/catalogue"})
@@ -430,10 +436,7 @@ def test_the_resident_on_the_screen_finishes_on_the_old_catalogue_and_the_next_g
 
 def test_a_staff_session_does_not_hold_back_a_new_catalogue(tmp_path):
     app = make_app(tmp_path)
-    kiosk(app).staff.add("ops", PASSWORD, roles=["operator"])
-    clerk = app.test_client()
-    clerk.post("/staff/sign-in", data={"csrf_token": csrf_token(clerk, "/staff/sign-in"),
-                                       "name": "ops", "password": PASSWORD})
+    signed_in_operator(app)
     switch = app.extensions["distribution"].switch
     (tmp_path / "new.toml").write_text(NEW, encoding="utf-8")
     switch.offer(load_catalogue(tmp_path / "new.toml"), 3)
