@@ -5,7 +5,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-release setup translations extract-messages clean
+.PHONY: run test test-release setup translations extract-messages clean install-kiosk uninstall-kiosk
 
 run: setup
 	$(BIN)/python -m kiosk.serve
@@ -40,6 +40,16 @@ translations: $(BIN)/.installed
 extract-messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --sort-output --no-wrap --project=kiosk .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap --ignore-obsolete
+
+# Turn this Debian machine into a kiosk (as root): services, users, full-screen browser at
+# boot (README "Install as a kiosk"). ROOT=DIR installs into a folder instead of the machine;
+# WHEELHOUSE=DIR installs the Python packages offline. Neither target touches $(VENV).
+install-kiosk:
+	deploy/install-kiosk.sh $(if $(ROOT),--root $(ROOT)) $(if $(WHEELHOUSE),--wheelhouse $(WHEELHOUSE))
+
+# Undo install-kiosk; keeps /var/lib/kiosk and /etc/kiosk unless PURGE=1.
+uninstall-kiosk:
+	deploy/uninstall-kiosk.sh $(if $(ROOT),--root $(ROOT)) $(if $(PURGE),--purge)
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/messages.mo

@@ -39,6 +39,7 @@ from .modes.input_methods import input_methods
 from .service_search import ServiceFinder
 from .backoffice import (call_desk, catalogue_pages, clerks, distribution_api, fleet_pages,
                          rating_pages, sign_in, studio)
+from .appliance import health
 from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
                     voice)
 
@@ -134,6 +135,7 @@ def _build_app(test_config):
     # dialog's wipe after a long sleep); a forged wipe can do no harm.
     csrf.exempt("kiosk.views.preferences.start_over")
     pages.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(packages.bp)
     app.register_blueprint(journey.bp)
     app.register_blueprint(rating.bp)

@@ -24,13 +24,10 @@ def start_background_work(app):
     if services.settings.voice.enabled and services.settings.voice.load_at_start:
         threading.Thread(target=services.voice.preload, name="voice-models",
                          daemon=True).start()
-    threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
-                     daemon=True).start()
-    if services.settings.handoff.heartbeat_seconds:
-        threading.Thread(target=beat_forever, name="heartbeat",
-                         kwargs={"services": services,
-                                 "distribution": app.extensions["distribution"]},
-                         daemon=True).start()
+    if services.settings.handoff_worker == "in-process":
+        start_handoff_work(app)
+    else:
+        log.info("[server] handoff_worker = separate: `python -m kiosk.worker` hands off")
     if app.extensions["distribution"].updates is not None:
         # The district's catalogue and clip library, from the centre the hand-off goes to.
         threading.Thread(target=distribute_forever, args=(app,), name="distribution",
@@ -39,6 +36,22 @@ def start_background_work(app):
     pinyin = services.input_methods["pinyin"]
     if pinyin.available:
         threading.Thread(target=pinyin.dictionary, name="pinyin", daemon=True).start()
+
+
+def start_handoff_work(app):
+    """Deliver the outbox and send the heartbeat, each in its own thread: in the kiosk's
+    server ([server] handoff_worker = in-process) or in `python -m kiosk.worker`."""
+    services = app.extensions["kiosk"]
+    threads = [threading.Thread(target=deliver_forever, args=(services,), name="hand-off",
+                                daemon=True)]
+    if services.settings.handoff.heartbeat_seconds:
+        threads.append(threading.Thread(target=beat_forever, name="heartbeat",
+                                        kwargs={"services": services,
+                                                "distribution": app.extensions["distribution"]},
+                                        daemon=True))
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def deliver_forever(services, passes=None):

@@ -15,7 +15,7 @@ CENTRAL = "backoffice"
 # What the central back office serves: staff sign-in, the clerks' pages and APIs, and the
 # language and display choices of the top bar those pages share with the kiosk.
 CENTRAL_BLUEPRINTS = {"staff", "backoffice", "calls", "ratings", "preferences", "fleet",
-                      "catalogue_pages", "distribution"}
+                      "catalogue_pages", "distribution", "health"}
 
 
 def is_central(settings):

@@ -5,6 +5,7 @@ import sys
 from waitress import create_server
 
 from . import create_app
+from .appliance.systemd import start_watchdog
 from .background import start_background_work
 from .errors import KioskError
 from .roles import is_central
@@ -34,6 +35,8 @@ def main():
         start_background_work(app)
         print(f"Kiosk {settings.kiosk_id} serving at http://{settings.host}:{settings.port}/",
               flush=True)
+    # Under systemd (the kiosk-server service): READY=1 once it answers, then the watchdog.
+    start_watchdog(settings.host, settings.port)
     server.run()
 
 

@@ -149,6 +149,7 @@ class Settings:
     ratings: RatingSettings = RatingSettings(15, frozenset())
     backoffice_database: str = ""   # a SQLAlchemy URL; "" for the kiosk's own SQLite file
     role: str = "kiosk"             # or "backoffice": the central back office (kiosk/roles.py)
+    handoff_worker: str = "in-process"  # or "separate": `python -m kiosk.worker` delivers
 
 
 def config_path_from_environment():
@@ -213,6 +214,7 @@ def load_settings(path=None, overrides=None):
         ratings=_rating_settings(reader),
         backoffice_database=_backoffice_database(reader, base),
         role=_role(reader),
+        handoff_worker=_handoff_worker(reader),
     )
     reader.refuse_unknown()
     return settings
@@ -238,6 +240,21 @@ def _role(reader):
         raise reader.error("server", "role",
                            f"must be one of {', '.join(MACHINE_ROLES)}, not {role!r}")
     return role
+
+
+HANDOFF_WORKERS = ("in-process", "separate")
+
+
+def _handoff_worker(reader):
+    # Optional: a kiosk.ini from before the key existed keeps its in-process worker.
+    if not reader.parser.has_option("server", "handoff_worker"):
+        reader.asked.setdefault("server", set()).add("handoff_worker")
+        return HANDOFF_WORKERS[0]
+    worker = reader.text("server", "handoff_worker")
+    if worker not in HANDOFF_WORKERS:
+        raise reader.error("server", "handoff_worker",
+                           f"must be one of {', '.join(HANDOFF_WORKERS)}, not {worker!r}")
+    return worker
 
 
 def _backoffice_database(reader, base):

@@ -3,6 +3,8 @@
 #   scripts/install-system-packages.sh run    what serving the kiosk needs
 #   scripts/install-system-packages.sh test   that, plus a browser for the real-browser tests
 #                                             and PostgreSQL for the back office's tests
+#   scripts/install-system-packages.sh kiosk  what serving needs, plus the kiosk's own screen:
+#                                             cage and Chromium on tty1 (make install-kiosk)
 set -euo pipefail
 
 purpose=${1:-run}
@@ -29,6 +31,17 @@ if [ "$purpose" = test ]; then
   # The back-office tests also run on a throwaway PostgreSQL cluster (tests/postgres_server.py),
   # from Debian's binaries; its own cluster, postgresql@VERSION-main, is not used by the tests.
   need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
+fi
+
+if [ "$purpose" = kiosk ]; then
+  # The screen: Chromium full screen under cage, a Wayland compositor for one application.
+  need cage command -v cage
+  need chromium test -x /usr/bin/chromium
+  # logind hands the screen, touch panel and sound to the screen's session (pam_systemd).
+  need dbus test -e /usr/share/dbus-1/system.conf
+  need libpam-systemd sh -c 'ls /lib/*/security/pam_systemd.so /usr/lib/*/security/pam_systemd.so'
+  # Sound for read aloud, without a desktop's sound server.
+  need alsa-utils command -v aplay
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
