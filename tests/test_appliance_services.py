@@ -120,7 +120,8 @@ class NotifySocket:
         self.socket.settimeout(0.2)
         self.messages = []
         self.closed = threading.Event()
-        threading.Thread(target=self._listen, daemon=True).start()
+        self.listener = threading.Thread(target=self._listen, daemon=True)
+        self.listener.start()
 
     def _listen(self):
         while not self.closed.is_set():
@@ -146,6 +147,7 @@ class NotifySocket:
 
     def close(self):
         self.closed.set()
+        self.listener.join()
         self.socket.close()
 
 
