@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.settings import load_settings
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 INSTALL = CHECKOUT / "deploy" / "install-kiosk.sh"
 UNINSTALL = CHECKOUT / "deploy" / "uninstall-kiosk.sh"
@@ -120,6 +122,13 @@ def test_the_installed_kiosk_ini_uses_absolute_paths_and_the_separate_hand_off_w
     installed = (root / "etc/kiosk/kiosk.ini").read_text()
     assert [line for line in original.splitlines() if line.startswith("#")] == [
         line for line in installed.splitlines() if line.startswith("#")]
+
+
+def test_the_installed_kiosk_ini_is_one_the_kiosk_accepts(root):
+    settings = load_settings(root / "etc/kiosk/kiosk.ini")
+    assert settings.handoff_worker == "separate"
+    assert settings.database_path == Path("/var/lib/kiosk/kiosk.db")
+    assert settings.speech.cache_dir == Path("/var/lib/kiosk/speech-cache")
 
 
 def test_the_release_is_this_checkout_and_current_points_at_it(root):
