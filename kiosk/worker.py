@@ -10,11 +10,16 @@ interval_seconds (5 s) rather than at once.
 import logging
 import signal
 import sys
+import threading
 
 from . import create_app
 from .background import start_handoff_work
+from .catalogue_switch import use
+from .catalogue_updates import copy_folder, last_good_copy
 from .errors import KioskError
 from .roles import is_central
+
+log = logging.getLogger(__name__)
 
 
 def main():
@@ -29,12 +34,35 @@ def main():
                  f"([server] role = backoffice in {settings.config_path}); it hands nothing off")
     for thread in start_handoff_work(app):
         print(f"Hand-off worker of kiosk {settings.kiosk_id}: {thread.name} started", flush=True)
-    # The threads never end by themselves: wait for systemd's SIGTERM (or Ctrl+C).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Only the server pulls catalogues from the centre (target = http); what it took in is
+    # followed here, since the catalogue's titles go into every submission sent.
+    every = settings.handoff.pull_seconds if settings.handoff.target == "http" else None
     try:
-        signal.pause()
+        while not stop.wait(every):
+            follow_pulled_catalogue(app)
     except KeyboardInterrupt:
         pass
+
+
+def follow_pulled_catalogue(app):
+    """Use the catalogue the server last pulled from the centre, when it is newer than the
+    one in use here; True when it changed."""
+    services = app.extensions["kiosk"]
+    switch = app.extensions["distribution"].switch
+    try:
+        copy = last_good_copy(copy_folder(services.settings))
+        if copy is None or copy[1] == switch.version:
+            return False
+        catalogue, version = copy
+        use(services, catalogue)
+    except Exception:  # keep handing off on the catalogue in use
+        log.exception("the pulled catalogue could not be put in use by the hand-off worker")
+        return False
+    switch.version = version
+    log.info("catalogue version %s is in use for hand-off", version)
+    return True
 
 
 if __name__ == "__main__":

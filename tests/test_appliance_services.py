@@ -1,6 +1,8 @@
 """The kiosk's side of its systemd services: GET /health, READY=1 and the watchdog's pings
 from `python -m kiosk.serve` (only while the app answers), and `python -m kiosk.worker`
 delivering what the server took in when kiosk.ini says [server] handoff_worker = separate."""
+import hashlib
+import json
 import os
 import socket
 import subprocess
@@ -259,3 +261,25 @@ def test_a_bad_handoff_worker_setting_names_the_section_and_key(tmp_path):
     with pytest.raises(KioskError, match=r"\[server\] handoff_worker must be one of "
                                          r"in-process, separate, not 'elsewhere'"):
         make_app(tmp_path, **{"server.handoff_worker": "elsewhere"})
+
+
+def test_the_worker_follows_the_catalogue_the_server_pulled_from_the_centre(tmp_path):
+    from kiosk.catalogue_updates import POINTER, copy_folder
+    from kiosk.worker import follow_pulled_catalogue
+    app = make_app(tmp_path, **{"handoff.target": "http",
+                                "handoff.http.url": "http://127.0.0.1:9/kiosk/submissions"})
+    services = app.extensions["kiosk"]
+    assert follow_pulled_catalogue(app) is False        # nothing pulled yet
+    # What the server's pull leaves beside the database (kiosk.catalogue_updates).
+    text = MINI_CATALOGUE.read_text()
+    folder = copy_folder(services.settings)
+    folder.mkdir()
+    (folder / "catalogue-7.toml").write_text(text)
+    (folder / POINTER).write_text(json.dumps({
+        "version": 7, "file": "catalogue-7.toml",
+        "sha256": hashlib.sha256(text.encode()).hexdigest()}))
+    before = services.outbox.catalogue
+    assert follow_pulled_catalogue(app) is True
+    assert services.outbox.catalogue is not before
+    assert app.extensions["distribution"].switch.version == 7
+    assert follow_pulled_catalogue(app) is False        # already in use
