@@ -75,12 +75,15 @@ if [ -n "$root" ] || ! id kiosk-screen >/dev/null 2>&1; then
 fi
 
 # 3. The release: this checkout as it is now, under a version that names it.
-if git -C "$checkout" rev-parse --git-dir >/dev/null 2>&1; then
-  version=$(git -C "$checkout" describe --always --dirty --tags)
+# (safe.directory: root may read the version of a checkout another user owns.)
+git=(git -c safe.directory="$checkout" -C "$checkout")
+if command -v git >/dev/null && "${git[@]}" rev-parse --git-dir >/dev/null 2>&1; then
+  version=$("${git[@]}" describe --always --dirty --tags)
 elif [ -f "$checkout/VERSION" ]; then
   version=$(cat "$checkout/VERSION")       # a release unpacked from an update bundle
 else
-  version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$checkout/pyproject.toml")
+  # No history to name it by: the package's version and when it was installed.
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$checkout/pyproject.toml")-$(date -u +%Y%m%d%H%M%S)
 fi
 version=${version//[^A-Za-z0-9._+-]/_}
 releases="$root/opt/kiosk/releases"
