@@ -28,6 +28,9 @@ need tegaki-zinnia-simplified-chinese test -f /usr/share/tegaki/models/zinnia/ha
 need tegaki-zinnia-japanese test -f /usr/share/tegaki/models/zinnia/handwriting-ja.model
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
+  # tests/test_appliance_services.py starts the kiosk's screen command (cage, headless).
+  need cage command -v cage
+  need xwayland test -x /usr/bin/Xwayland
   # The back-office tests also run on a throwaway PostgreSQL cluster (tests/postgres_server.py),
   # from Debian's binaries; its own cluster, postgresql@VERSION-main, is not used by the tests.
   need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
@@ -36,6 +39,8 @@ fi
 if [ "$purpose" = kiosk ]; then
   # The screen: Chromium full screen under cage, a Wayland compositor for one application.
   need cage command -v cage
+  # Debian's cage will not start without Xwayland (for X11 programs; Chromium itself is Wayland).
+  need xwayland test -x /usr/bin/Xwayland
   need chromium test -x /usr/bin/chromium
   # logind hands the screen, touch panel and sound to the screen's session (pam_systemd).
   need dbus test -e /usr/share/dbus-1/system.conf

@@ -4,12 +4,16 @@ delivering what the server took in when kiosk.ini says [server] handoff_worker =
 import hashlib
 import json
 import os
+import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -283,3 +287,76 @@ def test_the_worker_follows_the_catalogue_the_server_pulled_from_the_centre(tmp_
     assert services.outbox.catalogue is not before
     assert app.extensions["distribution"].switch.version == 7
     assert follow_pulled_catalogue(app) is False        # already in use
+
+
+def screen_command(port, devtools_port, profile):
+    """kiosk-screen.service's ExecStart, as systemd would run it, pointed at a test server.
+    Added for the test only: --no-sandbox (the test may run as root, in a container) and a
+    DevTools port to ask the browser what it shows."""
+    from test_install_kiosk import unit_setting
+    unit = (CHECKOUT / "deploy/systemd/kiosk-screen.service").read_text()
+    [command] = unit_setting(unit, "ExecStart")
+    words = [word.replace("${KIOSK_LANGUAGE}", "zh-CN")
+             .replace("/var/lib/kiosk-screen/chromium", str(profile))
+             .replace("http://127.0.0.1:8080/", f"http://127.0.0.1:{port}/")
+             for word in command.split()]
+    return [*words[:-1], "--no-sandbox", f"--remote-debugging-port={devtools_port}", words[-1]]
+
+
+def shown_pages(devtools_port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json", timeout=2) as answer:
+            return [page for page in json.load(answer) if page["type"] == "page"]
+    except OSError:
+        return []
+
+
+def test_the_screen_command_shows_the_kiosk_and_ends_when_the_browser_dies(
+        short_folder):
+    if not (shutil.which("cage") and os.path.exists("/usr/bin/Xwayland")):
+        pytest.fail("cage and xwayland are missing: scripts/install-system-packages.sh test")
+    ini = kiosk_ini(short_folder)
+    port = int(re.search(r"^port = (\d+)$", ini.read_text(), re.M).group(1))
+    server = start("kiosk.serve", ini)
+    # cage refuses to run as root, as it should: the kiosk runs it as kiosk-screen.
+    home = short_folder / "screen"
+    home.mkdir(mode=0o700)
+    user = []
+    if os.geteuid() == 0:
+        shutil.chown(home, "nobody", "nogroup")
+        short_folder.chmod(0o711)
+        user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    devtools_port = free_port()
+    # No screen here: wlroots' headless back end stands in for the kiosk's display.
+    environment = {**os.environ, "WLR_BACKENDS": "headless", "WLR_LIBINPUT_NO_DEVICES": "1",
+                   "WLR_RENDERER": "pixman", "XDG_RUNTIME_DIR": str(home), "HOME": str(home)}
+    screen = None
+    try:
+        deadline = time.monotonic() + 60
+        while not answers("127.0.0.1", port, timeout=1):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.2)
+        screen = subprocess.Popen([*user, *screen_command(port, devtools_port, home / "chromium")],
+                                  env=environment, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not any("–" in page["title"] for page in shown_pages(devtools_port)):
+            assert time.monotonic() < deadline and screen.poll() is None, "no kiosk page shown"
+            time.sleep(0.5)
+        [page] = shown_pages(devtools_port)
+        assert page["url"] == f"http://127.0.0.1:{port}/"
+        # The browser dies: cage ends with it, with status 0, which is why the unit restarts
+        # it always (Restart=always), not only on failure.
+        browser = json.load(urllib.request.urlopen(
+            f"http://127.0.0.1:{devtools_port}/json/version", timeout=2))
+        assert "Chrome" in browser["Browser"]
+        children = subprocess.run(["pgrep", "-P", str(screen.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+        assert screen.wait(timeout=30) == 0
+    finally:
+        if screen is not None and screen.poll() is None:
+            screen.kill()
+            screen.wait()
+        stop(server)
