@@ -360,3 +360,7 @@ def test_the_screen_command_shows_the_kiosk_and_ends_when_the_browser_dies(
             screen.kill()
             screen.wait()
         stop(server)
+
+
+def test_a_notify_socket_that_is_gone_is_a_warning_not_the_end_of_the_watchdog(tmp_path):
+    assert notify("WATCHDOG=1", environ={"NOTIFY_SOCKET": str(tmp_path / "gone")}) is False

@@ -24,9 +24,14 @@ def notify(message, environ=os.environ):
         return False
     if address.startswith("@"):      # an abstract socket: no file, a leading NUL byte
         address = "\0" + address[1:]
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.connect(address)
-        sock.sendall(message.encode())
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.connect(address)
+            sock.sendall(message.encode())
+    except OSError as error:
+        # Keep watching: one lost message is only a missed ping (systemd allows for two).
+        log.warning("could not tell systemd %r: %s", message, error)
+        return False
     return True
 
 
