@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,14 @@ def short_folder():
         yield Path(folder)
 
 
+def visit_home(port):
+    """A resident's first request (it saves a new session), waiting as long as it takes."""
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
+    except OSError:
+        pass
+
+
 def test_the_server_says_ready_then_pings_the_watchdog_only_while_it_answers(short_folder):
     systemd = NotifySocket(short_folder)
     ini = kiosk_ini(short_folder)
@@ -179,6 +188,24 @@ def test_the_server_says_ready_then_pings_the_watchdog_only_while_it_answers(sho
         while systemd.count("WATCHDOG=1", since=ready) < 3:
             assert time.monotonic() < deadline, systemd.messages
             time.sleep(0.1)
+        # Every one of waitress's threads gets stuck: residents' first requests each wait
+        # to write their session while another process holds the database's write lock.
+        # /health then waits for a thread that never comes free, and no ping goes.
+        port = int(re.search(r"^port = (\d+)$", ini.read_text(), re.M).group(1))
+        lock = sqlite3.connect(short_folder / "kiosk.db", isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        stuck = time.monotonic()
+        residents = [threading.Thread(target=visit_home, args=(port,)) for _ in range(12)]
+        for resident in residents:
+            resident.start()
+        time.sleep(4.0)
+        assert systemd.count("WATCHDOG=1", since=stuck + 1.5) == 0
+        lock.execute("ROLLBACK")
+        lock.close()
+        released = time.monotonic()
+        systemd.wait_for("WATCHDOG=1", timeout=30, after=released)
+        for resident in residents:
+            resident.join()
         # The database becomes unreadable (a disk fault, a bad restore): /health says 503,
         # the pings stop though the process and its threads run on, and systemd would
         # restart the server after WatchdogSec.
