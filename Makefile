@@ -5,7 +5,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-release setup translations extract-messages clean
+.PHONY: run test test-release setup translations extract-messages clean bundle update
 
 run: setup
 	$(BIN)/python -m kiosk.serve
@@ -40,6 +40,20 @@ translations: $(BIN)/.installed
 extract-messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o locales/messages.pot --no-location --sort-output --no-wrap --project=kiosk .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --no-wrap --ignore-obsolete
+
+# On a connected machine: an update bundle of VERSION (default: pyproject's version + the
+# commit) from REF (default HEAD) in dist/: the code, a wheel of every dependency, the voice
+# models in var/voice-models, the clip library and a checksum manifest (deploy/bundle.py).
+bundle:
+	$(BIN)/python -m deploy.bundle $(if $(VERSION),--version '$(VERSION)') $(if $(REF),--ref '$(REF)')
+
+# On the kiosk, from /opt/kiosk/current: sudo make update BUNDLE=/media/usb/kiosk-V.tar
+# Verifies the bundle, installs it beside the running version, backs up the database,
+# migrates, switches over between residents, and rolls back by itself if the new version
+# does not come up healthy (deploy/update.py). Uses the machine's python3, nothing else.
+update:
+	@test -n '$(BUNDLE)' || { echo 'make update needs BUNDLE=/path/to/kiosk-VERSION.tar'; exit 2; }
+	python3 -m deploy.update --bundle '$(BUNDLE)' $(UPDATE_ARGS)
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/messages.mo
