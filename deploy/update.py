@@ -164,7 +164,8 @@ class Kiosk:
     def setting_path(self, section, key, default):
         """A path from kiosk.ini: relative ones against the ini file's folder."""
         value = Path(self.config.get(section, key, fallback="") or default)
-        return self.at(value) if value.is_absolute() else self.config_path.parent / value
+        path = self.at(value) if value.is_absolute() else self.config_path.parent / value
+        return Path(os.path.normpath(path))
 
     @property
     def database(self):
@@ -374,6 +375,15 @@ def copy_database(source, target):
     with contextlib.closing(sqlite3.connect(source, timeout=30)) as origin, \
             contextlib.closing(sqlite3.connect(target, timeout=30)) as copy:
         origin.backup(copy)
+    # Run as root, SQLite may have made the -wal and -shm files beside either one: they
+    # must stay the kiosk user's, or the kiosk cannot open its database afterwards.
+    if os.geteuid() == 0:
+        for database in (Path(source), Path(target)):
+            owner = database.parent.stat()
+            for companion in (database.with_name(database.name + "-wal"),
+                              database.with_name(database.name + "-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    os.chown(companion, owner.st_uid, owner.st_gid)
 
 
 def database_schema(database):
@@ -510,9 +520,10 @@ def update(options):
         wait_between_residents(kiosk.database, options.max_wait)
         switch_started = time.monotonic()
         services(stop, "stop")
-        backup = back_up_database(kiosk, f"{old_version or 'none'}-to-{version}")
-        schema_before = database_schema(kiosk.database)
+        backup = schema_before = None
         try:
+            backup = back_up_database(kiosk, f"{old_version or 'none'}-to-{version}")
+            schema_before = database_schema(kiosk.database)
             # Switched first: kiosk.ini may name files in /opt/kiosk/current (the catalogue,
             # the clips), and the migration starts the new version's app to run.
             kiosk.switch_to(release)
@@ -523,7 +534,7 @@ def update(options):
             if not healthy:
                 raise UpdateError(f"version {version} did not come up healthy within "
                                   f"{options.health_timeout:.0f} s ({seen})")
-        except (UpdateError, OSError, subprocess.SubprocessError) as error:
+        except (UpdateError, OSError, sqlite3.Error, subprocess.SubprocessError) as error:
             roll_back(kiosk, previous, old_version, backup, schema_before, stop, restart,
                       health_url, options.health_timeout, error)
         log(f"{seen}; switched over in {time.monotonic() - switch_started:.1f} s")
@@ -548,7 +559,9 @@ def roll_back(kiosk, previous, old_version, backup, schema_before, stop, restart
     kiosk.switch_to(previous)
     log(f"{kiosk.current} -> releases/{previous.name}")
     services(restart, "restart")
-    healthy, seen = wait_until_healthy(health_url, old_version, health_timeout)
+    # A release installed from git rather than a bundle has no VERSION to check against.
+    expected = old_version if (previous / "VERSION").is_file() else None
+    healthy, seen = wait_until_healthy(health_url, expected, health_timeout)
     outcome = (f"rolled back: {old_version} is serving again ({seen})" if healthy else
                f"rolled back to {old_version}, but it is not healthy either ({seen}): "
                f"look at journalctl -u kiosk-server")

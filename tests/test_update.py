@@ -34,7 +34,7 @@ from deploy import bundle, update  # noqa: E402
 SERVICE = f"{sys.executable} {ROOT / 'tests' / 'update_service.py'}"
 
 
-def make_bundle(folder, version, change_code=None):
+def make_bundle(folder, version, change_code=None, voice_models=None):
     """A bundle of HEAD as `version` with a placeholder wheelhouse; `change_code(code)`
     may alter the code before the manifest is written (a broken release)."""
     folder = Path(folder)
@@ -43,7 +43,7 @@ def make_bundle(folder, version, change_code=None):
     (wheels / "placeholder-0.1-py3-none-any.whl").write_bytes(b"placeholder")
     staging = folder / f"staging-{version}"
     staged = bundle.stage(staging, version=version, wheelhouse=wheels,
-                          voice_models=folder / "no-models")
+                          voice_models=voice_models or folder / "no-models")
     if change_code:
         change_code(staged / "code")
     bundle.write_manifest(staged, version)
@@ -205,6 +205,13 @@ def test_the_bundle_holds_code_wheels_clips_and_a_manifest_of_every_file(good_bu
     assert all(len(entry["sha256"]) == 64 for entry in files.values())
 
 
+def test_an_installed_release_reports_the_version_its_bundle_stamped(tmp_path, monkeypatch):
+    from kiosk import heartbeat
+    (tmp_path / "VERSION").write_text("1.4.2+abc1234\n")
+    monkeypatch.setattr(heartbeat, "ROOT", tmp_path)
+    assert heartbeat.software_version.__wrapped__() == "1.4.2+abc1234"
+
+
 def test_a_second_update_is_refused_while_one_runs(good_bundle, tmp_path, capsys):
     root = kiosk_root(tmp_path)
     (root / "opt" / "kiosk").mkdir(parents=True)
@@ -312,9 +319,15 @@ def test_a_kiosk_updates_to_a_healthy_version_and_rolls_back_from_broken_ones(
     bundles = tmp_path / "bundles"
     bundles.mkdir()
     try:
-        # The first install, then a marker row the rollbacks must leave alone.
-        assert run_update(root, make_bundle(bundles, "1.0.0"), *commands) == 0, \
-            capsys.readouterr().out
+        # The first install (with a voice model), then a marker row the rollbacks must
+        # leave alone.
+        models = tmp_path / "models"
+        (models / "vosk-model-small-en").mkdir(parents=True)
+        (models / "vosk-model-small-en" / "README").write_text("a model")
+        assert run_update(root, make_bundle(bundles, "1.0.0", voice_models=models),
+                          *commands) == 0, capsys.readouterr().out
+        assert (root / "var" / "lib" / "kiosk" / "voice-models" / "vosk-model-small-en" /
+                "README").read_text() == "a model"
         assert current.resolve() == root / "opt" / "kiosk" / "releases" / "1.0.0"
         with sqlite3.connect(database) as db:
             db.execute("create table update_marker (note)")
@@ -346,10 +359,10 @@ def test_a_kiosk_updates_to_a_healthy_version_and_rolls_back_from_broken_ones(
         # A version that migrates, changes the database, and never serves.
         started = time.monotonic()
         assert run_update(root, make_bundle(bundles, "2.0.1", serves_nothing_after_migrating),
-                          *commands[:-1], "8") == 1
+                          *commands[:-1], "5") == 1
         rollback_seconds = time.monotonic() - started
         said = capsys.readouterr().out
-        assert "2.0.1 did not come up healthy within 8 s" in said
+        assert "2.0.1 did not come up healthy within 5 s" in said
         assert "the migration changed the database: restoring" in said
         assert "rolled back: 1.1.0 is serving again" in said
         assert current.resolve().name == "1.1.0" and answers(status) == 200
