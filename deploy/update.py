@@ -561,7 +561,8 @@ def roll_back(kiosk, previous, old_version, backup, schema_before, stop, restart
     services(restart, "restart")
     # A release installed from git rather than a bundle has no VERSION to check against.
     expected = old_version if (previous / "VERSION").is_file() else None
-    healthy, seen = wait_until_healthy(health_url, expected, health_timeout)
+    # The old version worked: give it at least a minute, even after a short --health-timeout.
+    healthy, seen = wait_until_healthy(health_url, expected, max(health_timeout, 60))
     outcome = (f"rolled back: {old_version} is serving again ({seen})" if healthy else
                f"rolled back to {old_version}, but it is not healthy either ({seen}): "
                f"look at journalctl -u kiosk-server")

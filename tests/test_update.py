@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import io
 import json
+import os
 import socket
 import sqlite3
 import sys
@@ -264,7 +265,6 @@ def test_only_the_newest_releases_are_kept(tmp_path):
     for age, name in enumerate(["5", "4", "3", "2", "1"]):
         (kiosk.releases / name).mkdir(parents=True)
         stamp = time.time() - age * 60
-        import os
         os.utime(kiosk.releases / name, (stamp, stamp))
     update.prune_releases(kiosk, keep=2, spare=[kiosk.releases / "1"])
     assert sorted(path.name for path in kiosk.releases.iterdir()) == ["1", "4", "5"]
