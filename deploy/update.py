@@ -228,6 +228,15 @@ def install_release(kiosk, bundle, manifest, reuse_site_packages=None):
     release = kiosk.releases / version
     if kiosk.running_release() == release.resolve():
         raise UpdateError(f"version {version} is the one running: nothing to do")
+    kiosk.releases.mkdir(parents=True, exist_ok=True)
+    unpacked_size = sum(entry["size"] for entry in manifest["files"].values())
+    # Room for the unpacked bundle and the .venv built from its wheels (a release took
+    # 470 MB for a 131 MB bundle).
+    free = shutil.disk_usage(kiosk.releases).free
+    if free < 4 * unpacked_size:
+        raise UpdateError(f"{kiosk.releases} has {free / 1e6:.0f} MB free; installing "
+                          f"{version} needs about {4 * unpacked_size / 1e6:.0f} MB: remove "
+                          f"what is not needed and try again (nothing was changed)")
     incoming = kiosk.releases / f".incoming-{version}"
     for leftover in (incoming, release):      # from an attempt that stopped half-way
         if leftover.exists():
@@ -408,9 +417,10 @@ def migrate(kiosk, release):
         uid, gid = kiosk.state_owner()
         owner = {"user": uid, "group": gid, "extra_groups": []}
     environment = {**os.environ, "KIOSK_CONFIG": str(kiosk.config_path)}
-    result = subprocess.run([str(release / ".venv" / "bin" / "python"), "-m", "flask",
-                             "--app", "kiosk", "backoffice", "database"], cwd=release, env=environment,
-                            capture_output=True, text=True, timeout=600, **owner)
+    command = [str(release / ".venv" / "bin" / "python"), "-m", "flask", "--app", "kiosk",
+               "backoffice", "database"]
+    result = subprocess.run(command, cwd=release, env=environment, capture_output=True,
+                            text=True, timeout=600, **owner)
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         raise UpdateError(f"the new version's migrations failed: {last_lines(output)}")
@@ -492,6 +502,9 @@ def prune_releases(kiosk, keep, spare=()):
 def update(options):
     """Run the update described by the parsed command line; UpdateError if it failed."""
     started = time.monotonic()
+    # The services run as the kiosk user: every release file must be readable by it,
+    # whatever umask the admin's shell or sudo has.
+    os.umask(0o022)
     kiosk = Kiosk(options.root, options.config)
     if options.root == "/" and os.geteuid() != 0:
         raise UpdateError("the update changes /opt/kiosk and restarts services: run it "
