@@ -102,7 +102,7 @@ def safe_members(members):
                 "a hard link" if member.islnk() else "a device or special file"
             raise BundleError(f"the member {member.name!r} is {kind}: a bundle holds only "
                               f"files and folders")
-        if member.isfile() and name in seen:
+        if name in seen:
             raise BundleError(f"the member {member.name!r} is in the bundle twice")
         seen.add(name)
         tops.add(name.parts[0])
@@ -115,9 +115,13 @@ def safe_members(members):
 def read_manifest(tar, top):
     """The manifest, checked for its format, version, files and the Python it is for."""
     try:
-        manifest = json.load(tar.extractfile(f"{top}/{MANIFEST}"))
+        member = tar.getmember(f"{top}/{MANIFEST}")
     except KeyError:
-        raise BundleError(f"the bundle has no {top}/{MANIFEST}") from None
+        member = None
+    if member is None or not member.isfile():
+        raise BundleError(f"the bundle has no {top}/{MANIFEST}")
+    try:
+        manifest = json.load(tar.extractfile(member))
     except (ValueError, UnicodeDecodeError) as error:
         raise BundleError(f"{MANIFEST} is not valid JSON ({error})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -606,6 +610,10 @@ def main(argv=None):
         update(parse(argv))
     except UpdateError as error:
         log(f"FAILED: {error}")
+        sys.exit(1)
+    except (OSError, tarfile.TarError, sqlite3.Error, subprocess.SubprocessError) as error:
+        # Before the switch (a full disk while unpacking, say): the old version still runs.
+        log(f"FAILED: {error.__class__.__name__}: {error}; the steps above say how far it got")
         sys.exit(1)
 
 

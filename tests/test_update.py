@@ -162,6 +162,11 @@ TAMPERING = {
     "hard link member": (lambda members: members.append(added(
         "kiosk-1.0.0/code/shadow", kind=tarfile.LNKTYPE, link="/etc/shadow")),
         "is a hard link"),
+    "member twice": (lambda members: members.append(
+        added(member(members, "code/kiosk/flow.py")[0].name, b"evil = True\n")),
+        "is in the bundle twice"),
+    "no manifest": (lambda members: members.remove(member(members, "MANIFEST.json")),
+                    "the bundle has no kiosk-1.0.0/MANIFEST.json"),
     "manifest not JSON": (lambda members: member(members, "MANIFEST.json").__setitem__(
         1, b"{not json"), "MANIFEST.json is not valid JSON"),
     "other python": (with_manifest(lambda manifest: manifest.update(python="3.9")),
