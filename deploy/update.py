@@ -551,7 +551,8 @@ def update(options):
             if not healthy:
                 raise UpdateError(f"version {version} did not come up healthy within "
                                   f"{options.health_timeout:.0f} s ({seen})")
-        except (UpdateError, OSError, sqlite3.Error, subprocess.SubprocessError) as error:
+        except (UpdateError, OSError, sqlite3.Error, subprocess.SubprocessError,
+                KeyboardInterrupt) as error:        # Ctrl-C mid-switch rolls back too
             roll_back(kiosk, previous, old_version, backup, schema_before, stop, restart,
                       health_url, options.health_timeout, error)
         log(f"{seen}; switched over in {time.monotonic() - switch_started:.1f} s")
