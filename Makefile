@@ -5,7 +5,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-release setup translations extract-messages clean install-kiosk uninstall-kiosk
+.PHONY: run test test-release setup translations extract-messages clean install-kiosk uninstall-kiosk bundle update
 
 run: setup
 	$(BIN)/python -m kiosk.serve
@@ -50,6 +50,20 @@ install-kiosk:
 # Undo install-kiosk; keeps /var/lib/kiosk and /etc/kiosk unless PURGE=1.
 uninstall-kiosk:
 	deploy/uninstall-kiosk.sh $(if $(ROOT),--root $(ROOT)) $(if $(PURGE),--purge)
+
+# On a connected machine: an update bundle of VERSION (default: pyproject's version + the
+# commit) from REF (default HEAD) in dist/: the code, a wheel of every dependency, the voice
+# models in var/voice-models, the clip library and a checksum manifest (deploy/bundle.py).
+bundle: $(BIN)/.installed
+	$(BIN)/python -m deploy.bundle $(if $(VERSION),--version '$(VERSION)') $(if $(REF),--ref '$(REF)')
+
+# On the kiosk, from /opt/kiosk/current: sudo make update BUNDLE=/media/usb/kiosk-V.tar
+# Verifies the bundle, installs it beside the running version, backs up the database,
+# migrates, switches over between residents, and rolls back by itself if the new version
+# does not come up healthy (deploy/update.py). Uses the machine's python3, nothing else.
+update:
+	@test -n '$(BUNDLE)' || { echo 'make update needs BUNDLE=/path/to/kiosk-VERSION.tar'; exit 2; }
+	python3 -m deploy.update --bundle '$(BUNDLE)' $(UPDATE_ARGS)
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/messages.mo

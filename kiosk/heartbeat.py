@@ -11,6 +11,7 @@ beside the submissions URL, signed as submissions are, or to the built-in back o
 this process through the same document checks. A heartbeat is never queued or retried:
 the next one says the same, fresher.
 """
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -48,7 +49,11 @@ def heartbeats_url(submissions_url):
 @functools.cache
 def software_version():
     """The kiosk package's version, with `git describe` when the code is a git checkout
-    (asked once: it does not change while the kiosk runs)."""
+    (asked once: it does not change while the kiosk runs). An installed release says it
+    in its VERSION file, written by `make bundle` (a release has no .git)."""
+    with contextlib.suppress(OSError):
+        if stamped := (ROOT / "VERSION").read_text(encoding="utf-8").strip():
+            return stamped[:80]
     try:
         version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
             "project"]["version"]

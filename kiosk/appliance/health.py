@@ -4,18 +4,14 @@ systemd told the server is alive and for the updater deciding whether a new vers
 JSON, never a page: 200 {"ok": true, "version": "..."} or 503 {"ok": false, "problem": "..."}.
 """
 import sqlite3
-from importlib import metadata
-from pathlib import Path
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
+from ..heartbeat import software_version
 from ..web import services
 
 bp = Blueprint("health", __name__)
-
-# An installed release carries the version it was installed as (deploy/install-kiosk.sh).
-VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
 
 
 @bp.get("/health")
@@ -23,8 +19,8 @@ def health():
     kiosk = services()
     problem = database_problem(kiosk.settings.database_path, kiosk.backoffice_database)
     if problem:
-        return jsonify(ok=False, problem=problem, version=running_version()), 503
-    return jsonify(ok=True, version=running_version())
+        return jsonify(ok=False, problem=problem, version=software_version()), 503
+    return jsonify(ok=True, version=software_version())
 
 
 def database_problem(path, backoffice_database):
@@ -42,15 +38,3 @@ def database_problem(path, backoffice_database):
     except Exception as error:  # any driver's error: the back office cannot be reached
         return f"the back office's database cannot be read: {type(error).__name__}"
     return None
-
-
-def running_version():
-    """The installed release's version, else the package's own (a checkout under make run)."""
-    try:
-        return VERSION_FILE.read_text(encoding="utf-8").strip()
-    except OSError:
-        pass
-    try:
-        return metadata.version("kiosk")
-    except metadata.PackageNotFoundError:
-        return "unknown"
