@@ -7,97 +7,27 @@ command works while residents write, and a restore refuses while the kiosk runs.
 
 tests/test_handoff_crash.py kills the storing and delivery code itself at random moments;
 this test kills the whole served kiosk, sessions and web server included."""
-import configparser
 import http.client
-import os
 import random
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 from sqlalchemy import text
 
-from handoff_support import SECRET, back_office_app, serve
+from handoff_support import back_office_app, serve
 from remote_browser import RemoteBrowser
-from support import MINI_CATALOGUE, TESTS, answer_whole_form, csrf_token
+from served_kiosk import ROOT, ServedKiosk, wait_for
+from support import answer_whole_form, csrf_token
 
-ROOT = TESTS.parent
 SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
                 "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
                 "shop_name": "小面馆", "shop_kind": "restaurant"}
 RESIDENTS = 3       # browsers confirming applications at once (a busy hall has a few kiosks)
 KILLS = 3
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, what, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"waited {seconds} s for {what}")
-
-
-class ServedKiosk:
-    """`python -m kiosk.serve` on its own kiosk.ini, as the installed service runs it."""
-
-    def __init__(self, folder, back_office_url):
-        self.folder = folder
-        self.database = folder / "kiosk.db"
-        self.url = f"http://127.0.0.1:{free_port()}"
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read(ROOT / "kiosk.ini", encoding="utf-8")
-        for dotted, value in {
-                "speech.enabled": "no", "voice.enabled": "no", "speech.warm_at_start": "no",
-                "voice.load_at_start": "no", "catalogue.path": str(MINI_CATALOGUE),
-                "database.path": str(self.database), "backup.folder": str(folder / "backups"),
-                "signs.library_dir": str(folder / "signs"),
-                "server.port": self.url.rsplit(":", 1)[1], "server.secret_key": "power cut",
-                "handoff.target": "http", "handoff.secret": SECRET,
-                "handoff.http.url": f"{back_office_url}/backoffice/api/submissions",
-                "handoff.interval_seconds": "1", "handoff.heartbeat_seconds": "0"}.items():
-            section, key = dotted.rsplit(".", 1)
-            parser.set(section, key, value)
-        self.ini = folder / "kiosk.ini"
-        with self.ini.open("w", encoding="utf-8") as file:
-            parser.write(file)
-        self.environment = {**os.environ, "KIOSK_CONFIG": str(self.ini)}
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen([sys.executable, "-m", "kiosk.serve"], cwd=ROOT,
-                                        env=self.environment, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for(self.answers, f"the kiosk at {self.url} to start")
-
-    def answers(self):
-        try:
-            with urllib.request.urlopen(f"{self.url}/status", timeout=2) as page:
-                return page.status == 200
-        except OSError:
-            return False
-
-    def power_cut(self):
-        """SIGKILL to the server and anything it started: nothing gets to clean up."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def command(self, *arguments):
-        return subprocess.run(arguments, cwd=ROOT, env=self.environment, capture_output=True,
-                              text=True, timeout=60)
 
 
 def resident_post(browser, url, data=None):
