@@ -162,6 +162,11 @@ def check_backup(path):
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
         raise BackupError(f"{path} is not a SQLite database, so not a kiosk backup "
                           "(those are kiosk-YYYYMMDD-HHMMSS.db files)")
+    if Path(f"{path}-wal").exists():
+        # Its last transactions may be in the WAL, which a restore would not take with it.
+        raise BackupError(f"{path} has a {path.name}-wal file beside it: it is a database in "
+                          "use, or a file copy of one, not a backup (make one with "
+                          "`backup now`)")
     if _header_size(header) > path.stat().st_size:
         raise BackupError(f"{path} is cut short ({path.stat().st_size} bytes of "
                           f"{_header_size(header)}): it is not a whole backup")
@@ -255,6 +260,9 @@ def restore(backup_path, database_path, now=None):
     or None). Refuses, changing nothing, when the backup is not a whole kiosk database or a
     process uses the database."""
     backup_path, database_path = Path(backup_path), Path(database_path)
+    if database_path.exists() and backup_path.exists() and \
+            os.path.samefile(backup_path, database_path):
+        raise BackupError(f"{backup_path} is the database itself, not a backup of it")
     contents = check_backup(backup_path)
     database_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path(database_path), "a") as lock:

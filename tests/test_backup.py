@@ -3,6 +3,7 @@ restore that refuses anything but a whole kiosk backup while the kiosk is stoppe
 import datetime
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -200,6 +201,20 @@ def test_restore_refuses_what_is_not_a_whole_kiosk_backup_and_changes_nothing(
     assert "nothing restored" in refused.output and message in refused.output
     assert "Traceback" not in refused.output
     assert fingerprint(store.path) == before
+    assert not list(tmp_path.glob("kiosk.db.before-restore-*"))
+
+
+def test_restore_refuses_the_database_itself_or_a_file_copy_of_a_live_one(kiosk, tmp_path):
+    store = kiosk.extensions["kiosk"].store
+    store.create_submission("K2", RECORD)
+    itself = run(kiosk, "restore", str(store.path))
+    assert itself.exit_code == 1 and "is the database itself" in itself.output
+    copy = tmp_path / "copy" / "kiosk.db"
+    copy.parent.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(f"{store.path}{suffix}", f"{copy}{suffix}")
+    live = run(kiosk, "restore", str(copy))
+    assert live.exit_code == 1 and "kiosk.db-wal file beside it" in live.output
     assert not list(tmp_path.glob("kiosk.db.before-restore-*"))
 
 
