@@ -66,7 +66,13 @@ def take_backup(database_path, folder, now=None):
     draft = folder / f".{final.name}.part"
     _copy_database(_live(database_path), draft)
     try:
-        _check_database(draft, "the new backup")
+        try:
+            _check_database(draft, "the new backup")
+        except BackupError as error:
+            # The copy is faithful, so the database itself is damaged. Nothing is pruned:
+            # the older backups are what a restore will need.
+            raise BackupError(f"the database {database_path} looks damaged: {error}; the "
+                              "older backups are all kept") from None
         os.replace(draft, final)
         _sync_folder(folder)
     finally:
@@ -202,17 +208,6 @@ def _check_database(path, name):
             connection.close()
     except sqlite3.Error as error:
         raise BackupError(f"{name} is damaged: SQLite cannot read it ({error})") from None
-    return Contents(count, newest)
-
-
-def database_contents(path):
-    """The Contents of the database at `path` (read as it is on disk, WAL included)."""
-    connection = sqlite3.connect(_live(path), uri=True)
-    try:
-        count, newest = connection.execute(
-            "select count(*), max(created) from submissions").fetchone()
-    finally:
-        connection.close()
     return Contents(count, newest)
 
 

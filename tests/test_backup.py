@@ -288,3 +288,21 @@ def test_a_kiosk_whose_back_office_is_on_postgresql_backs_up_its_own_file_and_sa
 def test_a_bad_keep_days_stops_start_up_naming_section_and_key(tmp_path, value, problem):
     with pytest.raises(SettingsError, match=rf"\[backup\] keep_days {problem}"):
         make_app(tmp_path, **{"backup.keep_days": value})
+
+
+def test_a_damaged_database_is_not_backed_up_and_every_older_backup_stays(kiosk, tmp_path):
+    store = kiosk.extensions["kiosk"].store
+    for _ in range(30):
+        store.create_submission("K2", RECORD)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database = tmp_path / "var" / "kiosk.db"    # kiosk.ini's own path, beside the ini
+    database.parent.mkdir()
+    damaged_copy(database, store.path)
+    (tmp_path / "var" / "backups").mkdir()
+    old = backup_file(tmp_path / "var" / "backups", NOW - datetime.timedelta(days=400))
+    answer = standalone(tmp_path, "now")
+    assert answer.exit_code == 1
+    assert f"the database {database} looks damaged" in answer.output
+    assert "the older backups are all kept" in answer.output
+    assert [made.path for made in backup.backups(old.parent)] == [old]   # nothing pruned
+    assert not list((tmp_path / "var" / "backups").glob(".*.part"))
