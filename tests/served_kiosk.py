@@ -73,6 +73,8 @@ class ServedKiosk:
 
     def power_cut(self):
         """SIGKILL to the server and anything it started: nothing gets to clean up."""
+        if self.process is None or self.process.poll() is not None:
+            return      # not running (a test that failed between a cut and the restart)
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 

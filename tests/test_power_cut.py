@@ -69,8 +69,7 @@ def hall(tmp_path):
     (tmp_path / "kiosk").mkdir()
     kiosk = ServedKiosk(tmp_path / "kiosk", url)
     yield kiosk, back_office.extensions["kiosk"].backoffice_database
-    if kiosk.process and kiosk.process.poll() is None:
-        kiosk.power_cut()
+    kiosk.power_cut()
     server.shutdown()
 
 
