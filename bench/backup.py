@@ -58,7 +58,7 @@ def fill(services, count):
     return time.perf_counter() - started
 
 
-def timed(what, action):
+def timed(action):
     started = time.perf_counter()
     result = action()
     return result, time.perf_counter() - started
@@ -78,7 +78,7 @@ def main(count=10000):
         print(f"{count} submissions made and delivered to the built-in back office in "
               f"{seconds:.0f} s; database {database.stat().st_size / 1e6:.1f} MB")
 
-        made, seconds = timed("backup", lambda: backup.take_backup(database, folder / "backups"))
+        made, seconds = timed(lambda: backup.take_backup(database, folder / "backups"))
         print(f"backup now, kiosk quiet:       {seconds:.2f} s, {made.size / 1e6:.1f} MB")
 
         # Residents keep confirming while the backup runs: how long does each wait?
@@ -95,8 +95,8 @@ def main(count=10000):
         time.sleep(0.5)
         before = len(waits)
         later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)
-        made, seconds = timed("backup", lambda: backup.take_backup(database, folder / "backups",
-                                                                    now=later))
+        made, seconds = timed(lambda: backup.take_backup(database, folder / "backups",
+                                                          now=later))
         during = waits[before:]
         stop.set()
         writer.join()
@@ -105,7 +105,7 @@ def main(count=10000):
               f"{statistics.median(during) * 1000:.1f} ms, slowest {max(during) * 1000:.1f} ms")
 
         services.store.db.conn.close()      # the kiosk stopped, as a restore needs
-        (contents, kept), seconds = timed("restore", lambda: backup.restore(made.path, database))
+        (contents, kept), seconds = timed(lambda: backup.restore(made.path, database))
         print(f"backup restore:                {seconds:.2f} s ({contents.submissions} "
               f"submissions; the replaced database kept as {kept.name})")
 
