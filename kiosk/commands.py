@@ -24,6 +24,7 @@ EXAMPLE_KEYS = 5   # prompt keys named where speech or a sign clip is missing
 
 def init_app(app):
     from . import publishing_commands  # noqa: F401  (catalogue publish, versions, rollback)
+    from .backup_commands import backup_group
     app.cli.add_command(catalogue_command)
     app.cli.add_command(speech_group)
     app.cli.add_command(voice_group)
@@ -33,6 +34,7 @@ def init_app(app):
     app.cli.add_command(purge_command)
     app.cli.add_command(fleet_group)
     app.cli.add_command(backoffice_group)
+    app.cli.add_command(backup_group)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,10 @@ class StorageError(KioskError):
     """The database or its folder cannot be written; the message names the path and why."""
 
 
+class BackupError(KioskError):
+    """A backup cannot be made, or a file cannot be restored; the message says why."""
+
+
 class StepNotReady(KioskError):
     """A resident (or a tampered post) reached a step before the steps it depends on."""
 

@@ -124,6 +124,12 @@ class RatingSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    folder: Path        # where `flask --app kiosk backup now` writes kiosk-YYYYMMDD-HHMMSS.db
+    keep_days: int      # backups older than this are deleted (never the newest one)
+
+
+@dataclass(frozen=True)
 class Settings:
     kiosk_id: str
     kiosk_name: str
@@ -150,6 +156,7 @@ class Settings:
     backoffice_database: str = ""   # a SQLAlchemy URL; "" for the kiosk's own SQLite file
     role: str = "kiosk"             # or "backoffice": the central back office (kiosk/roles.py)
     handoff_worker: str = "in-process"  # or "separate": `python -m kiosk.worker` delivers
+    backup: BackupSettings = None   # nightly backups of the database (kiosk/backup.py)
 
 
 def config_path_from_environment():
@@ -215,6 +222,8 @@ def load_settings(path=None, overrides=None):
         backoffice_database=_backoffice_database(reader, base),
         role=_role(reader),
         handoff_worker=_handoff_worker(reader),
+        backup=BackupSettings(folder=base / reader.text("backup", "folder"),
+                              keep_days=reader.integer("backup", "keep_days", 1, 3650)),
     )
     reader.refuse_unknown()
     return settings

@@ -93,7 +93,8 @@
       tickHandle = setInterval(function () {
         left -= 1;
         countdown.textContent = String(Math.max(left, 0));
-        if (left <= 0) { clearInterval(tickHandle); form.submit(); }
+        // requestSubmit, not submit: through waitOutRestarts, like a tap.
+        if (left <= 0) { clearInterval(tickHandle); form.requestSubmit(); }
       }, 1000);
     }
     function keepGoing() {
@@ -271,6 +272,46 @@
     });
   }
 
+  // The server may restart under a resident (systemd starts it again after a crash or a
+  // hang, in a few seconds). A form posted while it is away would leave Chromium's "cannot
+  // reach" page on the screen, which Chromium reloads by itself only for a plain visit,
+  // never for a post: the kiosk would stay there. So a tap's form is sent once the server
+  // answers (any answer: it is there); while it does not, the tap waits on the page as it
+  // is, and goes through when the server is back. Taps meanwhile add nothing.
+  function waitOutRestarts() {
+    var probe = document.body.dataset.healthUrl || "/health";
+    var waiting = null;
+    function answers() {
+      return fetch(probe, { cache: "no-store", credentials: "same-origin" })
+        .then(function () { return true; }, function () { return false; });
+    }
+    function sendWhenBack() {
+      answers().then(function (up) {
+        if (!up) {
+          document.body.dataset.kioskAway = "yes";
+          setTimeout(sendWhenBack, 1000);
+          return;
+        }
+        var tap = waiting;
+        waiting = null;
+        document.body.removeAttribute("data-kiosk-away");
+        tap.form.dataset.serverAnswered = "yes";
+        // Sent again the usual way, so every other handler sees it once, as it would have.
+        if (tap.submitter && tap.submitter.form === tap.form) { tap.form.requestSubmit(tap.submitter); }
+        else { tap.form.requestSubmit(); }
+      });
+    }
+    window.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.dataset.serverAnswered === "yes") { delete form.dataset.serverAnswered; return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (waiting) { return; }
+      waiting = { form: form, submitter: event.submitter };
+      sendWhenBack();
+    }, true);
+  }
+
   // Switching language or a mode reloads the screen: remember the field the resident was
   // on, so the screen comes back there rather than at the top.
   function keepPlace() {
@@ -303,6 +344,7 @@
     printButton();
     privateAnswers();
     keepPlace();
+    waitOutRestarts();
     errorLinks();
     shortcuts();
     liveSearch();
