@@ -11,7 +11,7 @@ import threading
 import time
 
 from . import cups, paper
-from .states import OFFLINE, OUT_OF_PAPER, PRINTING, PROBLEMS, UNKNOWN, PrintFailed
+from .states import OFFLINE, PRINTING, PROBLEMS, UNKNOWN, PrintFailed
 
 log = logging.getLogger(__name__)
 # The server prints on these methods; "browser" leaves it to Chromium, "none" has no printer.
@@ -103,15 +103,16 @@ class ReceiptPrinter:
 
     def _print_with_escpos(self, html):
         from . import escpos_printer
-        # The picture first: the printer is claimed only for the moment it prints.
+        # Asked first, so a resident at an empty printer hears so at once, not after the
+        # seconds the picture takes; the printer is claimed only while it is asked or prints.
+        state, detail = self._ask()
+        self._remember(state, detail)
+        if state in PROBLEMS:
+            raise PrintFailed(state, detail or "the printer's own status says so")
         picture = paper.pdf_to_raster(paper.html_to_pdf(html), self.settings.escpos_dots)
         with self._lock:
             device = self._open_escpos()
             try:
-                state = escpos_printer.state_of(device)
-                self._remember(state)
-                if state == OUT_OF_PAPER or state == OFFLINE:
-                    raise PrintFailed(state, "the printer's own status says so")
                 escpos_printer.send(device, picture)
             finally:
                 escpos_printer.close(device)
