@@ -274,18 +274,36 @@ def test_an_escpos_printer_that_is_not_plugged_in_is_offline():
 # --- hostile posts --------------------------------------------------------------------------
 
 class RecordingPrinter:
-    """Stands in for the printer: keeps each receipt page it is asked to print."""
+    """Stands in for the printer: keeps each receipt page it is asked to print, and answers
+    `outcome`."""
     method, prints_on_server = "escpos", True
 
-    def __init__(self):
-        self.pages = []
+    def __init__(self, outcome="printing"):
+        self.pages, self.outcome = [], outcome
 
     def state(self):
-        return "ok"
+        return "ok" if self.outcome == "printing" else self.outcome
 
     def print_receipt(self, html, title):
         self.pages.append(html)
-        return "printing"
+        return self.outcome
+
+
+@pytest.mark.parametrize("mode, notices", [("sign", SILENT_NOTICES), ("speech", NOTICES)])
+def test_the_out_of_paper_notice_offers_read_aloud_only_where_it_is_on(tmp_path, mode, notices):
+    """A deaf resident is not told to tap a read-aloud button or to listen."""
+    app = make_app(tmp_path, **{"printer.method": "escpos",
+                                "printer.escpos_connection": "file:/dev/null"})
+    app.extensions["kiosk"].printer = RecordingPrinter("out_of_paper")
+    client = app.test_client()
+    send_application(client, "ko")
+    post(client, "/preferences", {"toggle": mode, "next": "/done"})
+    post(client, "/receipt/print")
+    done = client.get("/done")
+    assert outcome_on(done) == ("out_of_paper", words("ko", notices["out_of_paper"]))
+    prompts = app.extensions["kiosk"].prompts
+    assert prompts.text("receipt.out_of_paper", "ko", "sign") == \
+        words("ko", SILENT_NOTICES["out_of_paper"])
 
 
 @pytest.fixture
