@@ -361,6 +361,18 @@ def test_the_browser_method_is_not_printed_by_the_server(tmp_path):
     assert post(client, "/receipt/print").status_code == 400
 
 
+def test_a_browser_printer_known_to_be_out_of_paper_is_said_instead_of_the_button(tmp_path):
+    app = make_app(tmp_path)
+    printer = RecordingPrinter("out_of_paper")
+    printer.method, printer.prints_on_server = "browser", False
+    app.extensions["kiosk"].printer = printer
+    client = app.test_client()
+    send_application(client, "en")
+    done = client.get("/done")
+    assert outcome_on(done) == ("out_of_paper", SILENT_NOTICES["out_of_paper"])
+    assert done.document.find(".//*[@data-print]") is None
+
+
 def test_with_no_printer_there_is_no_print_button(tmp_path):
     app = make_app(tmp_path, **{"printer.method": "none"})
     client = app.test_client()

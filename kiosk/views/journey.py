@@ -190,12 +190,14 @@ def done_page(reference, rating_error=None, status=200, print_outcome=None):
     kiosk = services()
     facts = receipt_facts(kiosk.store, kiosk.catalogue, kiosk.settings.time_zone, reference)
     printer = kiosk.printer
+    print_tapped = print_outcome is not None
     if print_outcome is None and printer.method == "browser" and printer.state() in PROBLEMS:
         # Chromium would print into a printer known to be out of paper or offline: say so
         # now, and offer the QR code and read aloud instead of the button.
         print_outcome = printer.state()
     return render_template("screens/done.html", reference=reference, facts=facts,
                            print_method=printer.method, print_outcome=print_outcome,
+                           print_tapped=print_tapped,
                            spoken_notices=NOTICES, silent_notices=SILENT_NOTICES,
                            **rating_context(reference, rating_error)), status
 

@@ -311,8 +311,10 @@
         button.setAttribute("aria-disabled", "true");
       });
     }
+    // Only after a tap (the post comes back to #print-outcome): a notice shown on arrival
+    // leaves the focus where every screen puts it.
     var outcome = document.getElementById("print-outcome");
-    if (outcome) { outcome.focus(); }
+    if (outcome && location.hash === "#print-outcome") { outcome.focus(); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
