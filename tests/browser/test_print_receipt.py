@@ -103,6 +103,15 @@ def test_print_receipt_prints_without_a_dialog_and_says_when_the_paper_is_out(
     expect_notice(visit, "out_of_paper")
     expect_clean(page)
     screenshots(page, "zh", "receipt-out-of-paper")
+
+    # The operator's status page says so too.
+    page.goto("/status")
+    expect(page.locator("[data-printer-state]")).to_have_attribute("data-printer-state",
+                                                                  "out_of_paper")
+    expect(page.locator(".error-summary")).to_contain_text(
+        visit.words("The receipt printer is out of paper."))
+    assert axe_violations(page) == []
+    screenshots(page, "zh", "status-printer-out-of-paper")
     context.close()
 
 
