@@ -160,7 +160,7 @@ def test_a_stopped_queue_is_offline_on_status_and_the_receipt_offers_the_qr_code
     assert not list(folder.glob("*.pdf"))          # nothing went to the printer
     status = client.get("/status")
     assert status.document.find(".//*[@data-printer-state]").get("data-printer-state") == "offline"
-    assert words("zh", "The receipt printer is offline, stopped or not connected.") in \
+    assert words("ko", "The receipt printer is offline, stopped or not connected.") in \
         status.get_data(as_text=True)
 
 

@@ -28,7 +28,8 @@ def print_receipt():
     if not kiosk.printer.prints_on_server:
         raise BadRequest(f"a receipt printed by the server with [printer] method = "
                          f"{kiosk.printer.method}")
-    state()["print_outcome"] = kiosk.printer.print_receipt(paper_html(facts), title=reference)
+    # The job's title is not the reference: CUPS keeps a history of its jobs' titles.
+    state()["print_outcome"] = kiosk.printer.print_receipt(paper_html(facts), title="receipt")
     return redirect(url_for("journey.done") + "#print-outcome")
 
 
