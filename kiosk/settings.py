@@ -133,7 +133,8 @@ ESCPOS_KINDS = ("usb", "serial", "network", "file")
 class PrinterSettings:
     method: str = "browser"
     cups_queue: str = ""              # "": CUPS's default printer
-    escpos_connection: str = ""       # usb:VID:PID | serial:DEVICE | network:HOST[:PORT] | file:DEVICE
+    # usb:VID:PID | serial:DEVICE | network:HOST[:PORT] | file:DEVICE
+    escpos_connection: str = ""
     escpos_dots: int = 576            # the head's width in dots: 576 for 80 mm paper at 203 dpi
 
 
@@ -249,8 +250,9 @@ def _printer_settings(reader):
     stops start-up rather than the first resident's receipt)."""
     method = reader.text("printer", "method")
     if method not in PRINT_METHODS:
-        raise reader.error("printer", "method", f"must be one of {', '.join(PRINT_METHODS)}, "
-                                                f"not {method!r}{did_you_mean(method, PRINT_METHODS)}")
+        raise reader.error("printer", "method",
+                           f"must be one of {', '.join(PRINT_METHODS)}, not {method!r}"
+                           f"{did_you_mean(method, PRINT_METHODS)}")
     queue = reader.text("printer", "cups_queue", allow_empty=True)
     if queue and not re.fullmatch(r"[A-Za-z0-9_.@-]{1,127}", queue):
         raise reader.error("printer", "cups_queue", f"must be a CUPS queue name (letters, digits, "

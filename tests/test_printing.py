@@ -143,7 +143,8 @@ def test_cups_pdf_printer_makes_the_korean_receipt(tmp_path, on_cups):
     printed = wait_for_file(folder)
     assert b"%PDF" in printed.read_bytes()[:10]
     picture = Image.open(look_at(printed, "cups-pdf-ko")).convert("L")
-    left, top, right, bottom = ImageOps.invert(picture).point(lambda ink: ink > 128 and 255).getbbox()
+    inked = ImageOps.invert(picture).point(lambda ink: ink > 128 and 255)
+    left, top, right, bottom = inked.getbbox()
     assert bottom - top > picture.height / 4      # the receipt is on the page, not a blank
 
 
@@ -266,7 +267,8 @@ def test_escpos_status_replies_become_the_printer_state(online, paper, state):
 
 
 def test_an_escpos_printer_that_is_not_plugged_in_is_offline():
-    printer = ReceiptPrinter(PrinterSettings(method="escpos", escpos_connection="serial:/dev/no-such-tty"))
+    printer = ReceiptPrinter(PrinterSettings(method="escpos",
+                                             escpos_connection="serial:/dev/no-such-tty"))
     assert printer.state() == "offline"
     assert printer.print_receipt("<p>x</p>") == "offline"
 
@@ -328,7 +330,8 @@ def test_printing_without_the_security_token_is_refused(recorded):
     client = app.test_client()
     send_application(client, "en")
     response = client.post("/receipt/print")
-    assert response.status_code == 400 and "This page has expired" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This page has expired" in response.get_data(as_text=True)
     assert printer.pages == []
 
 

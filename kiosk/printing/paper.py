@@ -40,12 +40,14 @@ def html_to_pdf(html):
             subprocess.run(
                 [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-pdf-header-footer", f"--user-data-dir={folder / 'profile'}",
+                 "--disable-sync", "--no-pdf-header-footer",
+                 f"--user-data-dir={folder / 'profile'}",
                  f"--print-to-pdf={pdf}", page.as_uri()],
                 capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
                 env={**os.environ, "HOME": str(folder)})
         except (OSError, subprocess.SubprocessError) as error:
-            raise PrintFailed(ERROR, f"Chromium could not make the receipt's PDF: {error}") from None
+            raise PrintFailed(ERROR, f"Chromium could not make the receipt's PDF: "
+                                     f"{error}") from None
         if not pdf.exists() or pdf.stat().st_size == 0:
             raise PrintFailed(ERROR, "Chromium made no PDF of the receipt")
         return pdf.read_bytes()
@@ -55,7 +57,8 @@ def pdf_to_raster(pdf, dots):
     """The PDF's pages, one below the other, as a 1-bit picture `dots` wide: the printable
     72 mm scaled to the print head, white space below the last line cut off."""
     if shutil.which("pdftoppm") is None:
-        raise PrintFailed(ERROR, "no pdftoppm to make the receipt's picture (install poppler-utils)")
+        raise PrintFailed(ERROR, "no pdftoppm to make the receipt's picture "
+                                 "(install poppler-utils)")
     with tempfile.TemporaryDirectory(prefix="kiosk-raster-") as folder:
         source = Path(folder) / "receipt.pdf"
         source.write_bytes(pdf)
@@ -64,7 +67,8 @@ def pdf_to_raster(pdf, dots):
                             str(Path(folder) / "page")],
                            capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
         except (OSError, subprocess.SubprocessError) as error:
-            raise PrintFailed(ERROR, f"pdftoppm could not read the receipt's PDF: {error}") from None
+            raise PrintFailed(ERROR, f"pdftoppm could not read the receipt's PDF: "
+                                     f"{error}") from None
         pages = [Image.open(path).convert("L") for path in sorted(Path(folder).glob("page*.png"))]
     if not pages:
         raise PrintFailed(ERROR, "the receipt's PDF has no pages")

@@ -88,18 +88,11 @@ class ReceiptPrinter:
         return PRINTING
 
     def _print_with_cups(self, html, title):
-        state, detail = self._ask_cups()
+        state, detail = self._ask()      # a stopped or empty queue would only hold the job
+        self._remember(state, detail)
         if state in PROBLEMS:
             raise PrintFailed(state, detail)
         cups.print_pdf(paper.html_to_pdf(html), self.settings.cups_queue, title)
-
-    def _ask_cups(self):
-        try:
-            state, detail = cups.queue_state(self.settings.cups_queue)
-        except cups.SchedulerMissing as missing:
-            state, detail = OFFLINE, str(missing)
-        self._remember(state, detail)
-        return state, detail
 
     def _print_with_escpos(self, html):
         from . import escpos_printer
