@@ -21,6 +21,7 @@ from .sessions import SQLiteSessionInterface
 from .roles import for_role
 from .settings import Settings, load_settings
 from .prompts import Prompts
+from .printing.printer import ReceiptPrinter
 from .speech import Speech
 from .backoffice.database import Database, sqlite_url
 from .backoffice.inbox import BackOffice
@@ -40,8 +41,8 @@ from .service_search import ServiceFinder
 from .backoffice import (call_desk, catalogue_pages, clerks, distribution_api, fleet_pages,
                          rating_pages, sign_in, studio)
 from .appliance import health
-from .views import (call, input, journey, packages, preferences, rating, signs, speech, status,
-                    voice)
+from .views import (call, input, journey, packages, preferences, rating, receipt, signs, speech,
+                    status, voice)
 
 MIN_SECRET_LENGTH = 32    # a stored secret shorter than this was cut short
 MAX_POST_BYTES = 64 * 1024  # the longest form is a few kilobytes; anything bigger is not a resident
@@ -69,6 +70,7 @@ class Services:
     received_ratings: ReceivedRatings   # and as the back office keeps them
     backoffice_database: Database       # where the back office keeps its tables
     fleet: Fleet = None                 # every kiosk's latest heartbeat and health
+    printer: ReceiptPrinter = None      # the receipt printer (kiosk.ini [printer])
 
 
 def create_app(test_config=None):
@@ -119,7 +121,7 @@ def _build_app(test_config):
         Staff(database, settings.staff), back_office, outbox, secret, threading.Event(),
         keyboards, parts["service_finder"], calls,
         _desk(target, calls, secret), ratings, received_ratings, database,
-        fleet=Fleet(database))
+        fleet=Fleet(database), printer=ReceiptPrinter(settings.printer))
     distribution.init_app(app, distribution.build(settings, database, target,
                                                   catalogue_version))
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.
@@ -139,6 +141,7 @@ def _build_app(test_config):
     app.register_blueprint(packages.bp)
     app.register_blueprint(journey.bp)
     app.register_blueprint(rating.bp)
+    app.register_blueprint(receipt.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(speech.bp)
     app.register_blueprint(voice.bp)

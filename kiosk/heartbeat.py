@@ -33,7 +33,7 @@ from .signs import MANIFEST
 log = logging.getLogger(__name__)
 SCHEMA = "kiosk.heartbeat/1"
 ROOT = Path(__file__).resolve().parent.parent
-# Where the kiosk cannot tell how its printer is (no receipt printer driver reports yet).
+# Where the kiosk cannot tell how its printer is (kiosk/printing/printer.py says when).
 PRINTER_UNKNOWN = "unknown"
 
 
@@ -113,9 +113,14 @@ class Heartbeat:
             "voice": self._voice(),
             "signs": self._signs(),
             "disk": {"free_bytes": disk.free, "total_bytes": disk.total},
-            "printer": {"state": PRINTER_UNKNOWN},
+            "printer": {"state": self._printer_state()},
             "last_resident_activity": activity.isoformat(timespec="seconds") if activity else None,
         }
+
+    def _printer_state(self):
+        """The receipt printer's state (ok, out_of_paper, offline, error or unknown)."""
+        printer = getattr(self.services, "printer", None)
+        return printer.state() if printer else PRINTER_UNKNOWN
 
     def _catalogue(self):
         """The catalogue in use: the centre's version and its copy, or kiosk.ini's file

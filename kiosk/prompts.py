@@ -16,6 +16,7 @@ import re
 from .languages import finish
 from .messages import ERROR_PAGES, FIELD_ERRORS, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, \
     N_, translator
+from .printing.states import NOTICES as RECEIPT_NOTICES, SILENT_NOTICES as SILENT_RECEIPT_NOTICES
 from .ratings import LEVEL_LABELS, PROMPTS as RATING_PROMPTS, REASON_LABELS
 from .settings import LANGUAGES
 from .validators import ID_TYPES
@@ -87,6 +88,11 @@ MODE_TEXTS = {
                                "second tap chooses it. It is off. Tap again to turn it on."),
     },
 }
+
+# What printing the receipt led to, signed without telling anyone to listen or to tap a
+# read-aloud button (kiosk/printing/states.py).
+MODE_TEXTS["sign"].update({f"receipt.{outcome}": text
+                           for outcome, text in SILENT_RECEIPT_NOTICES.items()})
 
 # The ways in where a first tap on a control explains it and a second tap chooses it.
 EXPLAINED_FIRST = ("explore", "sign")
@@ -274,6 +280,8 @@ class Prompts:
         # The rating on the confirmation: its questions and thanks, each level, each reason.
         keys += [f"rating.{name}" for name in (*RATING_PROMPTS, *LEVEL_LABELS)]
         keys += [f"rating_reason.{code}" for code in REASON_LABELS]
+        # What printing the receipt led to: printing, or why not and what to do instead.
+        keys += [f"receipt.{outcome}" for outcome in RECEIPT_NOTICES]
         if errors:
             keys.append("error.eligibility.missing")
             keys += [f"error.{field.key}.{code}" for field in catalogue.fields.values()
@@ -401,6 +409,10 @@ class Prompts:
     def _rating(self, name, words, language):
         """rating.ask / why / thanks, and rating.LEVEL: a level of the five, as shown."""
         return words.gettext(RATING_PROMPTS.get(name) or LEVEL_LABELS[name])
+
+    def _receipt(self, name, words, language):
+        """receipt.OUTCOME: printing, or out_of_paper / offline / error and what instead."""
+        return words.gettext(RECEIPT_NOTICES[name])
 
     def _rating_reason(self, name, words, language):
         return words.gettext(REASON_LABELS[name])

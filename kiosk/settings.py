@@ -123,6 +123,21 @@ class RatingSettings:
     holidays: frozenset           # dates that are not working days, as kiosk.ini lists them
 
 
+# How receipts reach paper (kiosk/printing): Chromium's own kiosk printing, the server
+# printing a PDF through CUPS, the server driving an ESC/POS thermal printer, or no printer.
+PRINT_METHODS = ("browser", "cups", "escpos", "none")
+ESCPOS_KINDS = ("usb", "serial", "network", "file")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    method: str = "browser"
+    cups_queue: str = ""              # "": CUPS's default printer
+    # usb:VID:PID | serial:DEVICE | network:HOST[:PORT] | file:DEVICE
+    escpos_connection: str = ""
+    escpos_dots: int = 576            # the head's width in dots: 576 for 80 mm paper at 203 dpi
+
+
 @dataclass(frozen=True)
 class BackupSettings:
     folder: Path        # where `flask --app kiosk backup now` writes kiosk-YYYYMMDD-HHMMSS.db
@@ -157,6 +172,7 @@ class Settings:
     role: str = "kiosk"             # or "backoffice": the central back office (kiosk/roles.py)
     handoff_worker: str = "in-process"  # or "separate": `python -m kiosk.worker` delivers
     backup: BackupSettings = None   # nightly backups of the database (kiosk/backup.py)
+    printer: PrinterSettings = PrinterSettings()
 
 
 def config_path_from_environment():
@@ -224,6 +240,7 @@ def load_settings(path=None, overrides=None):
         handoff_worker=_handoff_worker(reader),
         backup=BackupSettings(folder=base / reader.text("backup", "folder"),
                               keep_days=reader.integer("backup", "keep_days", 1, 3650)),
+        printer=_printer_settings(reader),
     )
     reader.refuse_unknown()
     return settings
@@ -237,6 +254,43 @@ def _time_zone(reader):
         raise reader.error("kiosk", "time_zone",
                            f"is not a time zone this machine knows: {name!r} "
                            "(an IANA name such as Asia/Shanghai)") from None
+
+
+def _printer_settings(reader):
+    """[printer]: the method, and the connection its method needs (checked here, so a typo
+    stops start-up rather than the first resident's receipt)."""
+    method = reader.text("printer", "method")
+    if method not in PRINT_METHODS:
+        raise reader.error("printer", "method",
+                           f"must be one of {', '.join(PRINT_METHODS)}, not {method!r}"
+                           f"{did_you_mean(method, PRINT_METHODS)}")
+    queue = reader.text("printer", "cups_queue", allow_empty=True)
+    if queue and not re.fullmatch(r"[A-Za-z0-9_.@-]{1,127}", queue):
+        raise reader.error("printer", "cups_queue", f"must be a CUPS queue name (letters, digits, "
+                                                    f"_ . - @), not {queue!r}")
+    connection = reader.text("printer", "escpos_connection", allow_empty=True)
+    if method == "escpos" or connection:
+        check_escpos_connection(connection, lambda problem: reader.error(
+            "printer", "escpos_connection", problem))
+    return PrinterSettings(method=method, cups_queue=queue, escpos_connection=connection,
+                           escpos_dots=reader.integer("printer", "escpos_dots", 256, 1024))
+
+
+def check_escpos_connection(connection, error):
+    """Raise error(problem) unless `connection` is usb:VID:PID (hex), serial:DEVICE,
+    network:HOST[:PORT] or file:DEVICE."""
+    kind, _, rest = connection.partition(":")
+    if kind not in ESCPOS_KINDS or not rest:
+        raise error(f"must be usb:VID:PID, serial:/dev/ttyUSB0, network:HOST[:PORT] or "
+                    f"file:/dev/usb/lp0, not {connection!r}")
+    if kind == "usb" and not re.fullmatch(r"[0-9a-fA-F]{4}:[0-9a-fA-F]{4}", rest):
+        raise error(f"must give the USB ids in hex as usb:VID:PID (like usb:04b8:0e15; "
+                    f"`lsusb` lists them), not {connection!r}")
+    if kind == "network" and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", rest):
+        raise error(f"must be network:HOST or network:HOST:PORT, not {connection!r}")
+    if kind in ("serial", "file") and not rest.startswith("/"):
+        raise error(f"must name the device by its full path (like {kind}:/dev/...), "
+                    f"not {connection!r}")
 
 
 def _optional_path(base, value):

@@ -26,6 +26,9 @@ need ffmpeg command -v ffprobe
 need libzinnia0 sh -c 'ldconfig -p | grep -q libzinnia.so.0'
 need tegaki-zinnia-simplified-chinese test -f /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model
 need tegaki-zinnia-japanese test -f /usr/share/tegaki/models/zinnia/handwriting-ja.model
+# Receipts ([printer] cups or escpos): pdftoppm makes the ESC/POS printer's picture of the
+# receipt's PDF (Chromium makes the PDF; the installer adds it with cage and CUPS).
+need poppler-utils command -v pdftoppm
 if [ "$purpose" = test ]; then
   need chromium test -x /usr/bin/chromium
   # tests/test_appliance_services.py starts the kiosk's screen command (cage, headless).
@@ -34,6 +37,10 @@ if [ "$purpose" = test ]; then
   # The back-office tests also run on a throwaway PostgreSQL cluster (tests/postgres_server.py),
   # from Debian's binaries; its own cluster, postgresql@VERSION-main, is not used by the tests.
   need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
+  # The printing tests run a throwaway CUPS scheduler (tests/cups_server.py) with CUPS's
+  # PDF printer; the system's own cupsd is not used.
+  need cups command -v cupsd
+  need printer-driver-cups-pdf test -e /usr/lib/cups/backend/cups-pdf
 fi
 
 if [ "$purpose" = kiosk ]; then

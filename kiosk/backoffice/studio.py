@@ -45,7 +45,7 @@ NAMESPACE_SCREENS = {
     "question": "eligibility", "ineligible": "eligibility_outcome", "field": "form",
     "option": "form", "id_type": "form", "section": "form", "shortcut": "form", "error": "form",
     "call": "call_clerk",
-    "rating": "done", "rating_reason": "done",
+    "rating": "done", "rating_reason": "done", "receipt": "done",
     "guide": "everywhere",
 }
 CONTROL_SCREENS = {

@@ -6,9 +6,9 @@ from .. import flow
 from ..i18n import current_language, local
 from ..languages import finish
 from ..messages import FIELD_ERRORS
-from ..next_steps import next_steps
+from ..printing.receipt import receipt_facts
+from ..printing.states import NOTICES, PROBLEMS, SILENT_NOTICES
 from ..prompts import field_prompt
-from ..references import qr_svg
 from .rating import rating_context
 from ..web import go_to_step, returning_to_check, services, state
 
@@ -180,20 +180,24 @@ def done():
     reference = state().get("completed")
     if reference is None or services().store.get_submission(reference) is None:
         return go_to_step("home")
-    return done_page(reference)
+    # What "Print receipt" just led to (kiosk/views/receipt.py): said once.
+    return done_page(reference, print_outcome=state().pop("print_outcome", None))
 
 
-def done_page(reference, rating_error=None, status=200):
-    """The confirmation of `reference`, with its rating (and why a rating was refused)."""
-    submission = services().store.get_submission(reference)
-    catalogue = services().catalogue
-    item_keys = [item["key"] for item in submission["items"] if item["key"] in catalogue.items]
-    # Grouped by what the resident does next; each group lists the documents worked out
-    # when it was sent (from the answers too) that its own services need.
-    groups = next_steps(catalogue, item_keys,
-                        [key for key in submission["documents"] if key in catalogue.documents],
-                        submission["created"], services().settings.time_zone)
-    return render_template("screens/done.html", reference=reference,
-                           created=submission["created"], groups=groups,
-                           qr_svg=qr_svg(reference),
+def done_page(reference, rating_error=None, status=200, print_outcome=None):
+    """The confirmation of `reference`, with its rating (and why a rating was refused) and
+    what printing its receipt led to."""
+    kiosk = services()
+    facts = receipt_facts(kiosk.store, kiosk.catalogue, kiosk.settings.time_zone, reference)
+    printer = kiosk.printer
+    print_tapped = print_outcome is not None
+    if print_outcome is None and printer.method == "browser" and printer.state() in PROBLEMS:
+        # Chromium would print into a printer known to be out of paper or offline: say so
+        # now, and offer the QR code and read aloud instead of the button.
+        print_outcome = printer.state()
+    return render_template("screens/done.html", reference=reference, facts=facts,
+                           print_method=printer.method, print_outcome=print_outcome,
+                           print_tapped=print_tapped,
+                           spoken_notices=NOTICES, silent_notices=SILENT_NOTICES,
                            **rating_context(reference, rating_error)), status
+

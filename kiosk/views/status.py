@@ -3,6 +3,7 @@ with one verdict at the top."""
 from flask import Blueprint, render_template, session
 
 from ..messages import N_
+from ..printing.states import ATTENTION as PRINTER_ATTENTION, STATE_LABELS as PRINTER_STATE_LABELS
 from ..readiness import signs_to_record, unspoken_prompts
 from ..web import services
 
@@ -38,6 +39,8 @@ def status():
                        for sign_language in kiosk.settings.signs.sign_languages.values()},
         sign_problems=sign_problems,
         submissions=kiosk.store.db["submissions"].count,
+        printer=kiosk.printer, printer_state=kiosk.printer.state(),
+        printer_state_labels=PRINTER_STATE_LABELS,
         # File paths and the engines' own messages tell an attacker about the machine:
         # for signed-in staff only.
         details=bool(session.get("staff")))
@@ -61,4 +64,7 @@ def needs_attention(kiosk, handoff, sign_problems):
         found.append(N_("The sign-language clip library has problems."))
     if any(model.state == "failed" for model in kiosk.voice.status().values()):
         found.append(N_("A voice input model failed to load."))
+    # Residents are offered the QR code and read aloud instead, but someone should refill it.
+    if kiosk.printer.state() in PRINTER_ATTENTION:
+        found.append(PRINTER_ATTENTION[kiosk.printer.state()])
     return found

@@ -337,11 +337,33 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
+  // The server prints (kiosk.ini [printer] cups or escpos): the form posts as it would
+  // without script; the button says "Printing…" meanwhile and takes no second tap (one
+  // receipt, not two). Back on the confirmation, the notice of how it went takes the focus,
+  // so a screen reader says it and the QR code beside it is in view.
+  function printForm() {
+    var form = document.querySelector("[data-print-form]");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        var button = form.querySelector("[data-printing-text]");
+        if (form.dataset.sent) { event.preventDefault(); return; }
+        form.dataset.sent = "yes";
+        button.textContent = button.getAttribute("data-printing-text");
+        button.setAttribute("aria-disabled", "true");
+      });
+    }
+    // Only after a tap (the post comes back to #print-outcome): a notice shown on arrival
+    // leaves the focus where every screen puts it.
+    var outcome = document.getElementById("print-outcome");
+    if (outcome && location.hash === "#print-outcome") { outcome.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     dockHeights();
     focusStart();
     idleTimer();
     printButton();
+    printForm();
     privateAnswers();
     keepPlace();
     waitOutRestarts();
