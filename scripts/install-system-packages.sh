@@ -54,6 +54,8 @@ if [ "$purpose" = kiosk ]; then
   need libpam-systemd sh -c 'ls /lib/*/security/pam_systemd.so /usr/lib/*/security/pam_systemd.so'
   # Sound for read aloud, without a desktop's sound server.
   need alsa-utils command -v aplay
+  # Receipts: Chromium's kiosk printing and [printer] method = cups print through CUPS.
+  need cups command -v cupsd
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
