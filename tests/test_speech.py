@@ -2,10 +2,14 @@
 import io
 import logging
 import re
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import urllib.request
 import wave
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -53,6 +57,14 @@ def is_ogg_opus(audio):
     return audio[:4] == b"OggS" and audio[28:36] == b"OpusHead"
 
 
+def decoded_seconds(audio):
+    """Seconds of sound FFmpeg decodes from Ogg Opus (a decoder other than the kiosk's)."""
+    result = subprocess.run(["ffmpeg", "-v", "error", "-i", "-", "-f", "s16le", "-ac", "1",
+                             "-ar", "48000", "-"], input=audio, capture_output=True, check=True)
+    assert not result.stderr, result.stderr
+    return len(result.stdout) / 2 / 48000
+
+
 @pytest.mark.parametrize("language", ["zh", "en", "ko"])
 def test_each_language_is_cached_as_ogg_opus_of_the_right_length(speech, language):
     _, path = speech.prompt_audio(SENTENCES[language], language)
@@ -60,9 +72,9 @@ def test_each_language_is_cached_as_ogg_opus_of_the_right_length(speech, languag
     assert path.suffix == ".ogg" and is_ogg_opus(audio)
     wav = speech.private_audio(SENTENCES[language], language)
     # Decoded, it lasts as long as the WAV it was made from (to a 20 ms Opus frame).
-    assert abs(audio_format.duration(audio) - wav_duration(wav)) < 0.03
+    assert abs(decoded_seconds(audio) - wav_duration(wav)) < 0.03
     # About two to five seconds for a short sentence: not silence, not a runaway.
-    assert 1.5 < audio_format.duration(audio) < 6
+    assert 1.5 < decoded_seconds(audio) < 6
     # A tenth of the WAV or less: 24 kbit/s against 353 kbit/s.
     assert len(audio) < len(wav) / 10
 
@@ -75,8 +87,8 @@ def test_the_wav_espeak_gives_is_what_opus_is_made_from(speech):
 
 
 def test_a_slower_rate_gives_longer_audio(speech):
-    normal = audio_format.duration(speech.prompt_audio(SENTENCES["en"], "en")[1].read_bytes())
-    slow = audio_format.duration(
+    normal = decoded_seconds(speech.prompt_audio(SENTENCES["en"], "en")[1].read_bytes())
+    slow = decoded_seconds(
         speech.prompt_audio(SENTENCES["en"], "en", slow=True)[1].read_bytes())
     assert slow > normal * 1.1
 
@@ -88,16 +100,16 @@ def test_the_cache_is_wav_when_kiosk_ini_asks_for_it(tmp_path):
     assert (speech.format, speech.format_problem) == (audio_format.WAV, None)
 
 
-def missing_pyav(audio):
-    raise ImportError("No module named 'av'")
+def missing_libopus(audio):
+    raise OSError("libopus is not installed (Debian: libopus0)")
 
 
 def test_the_cache_falls_back_to_wav_when_opus_is_unavailable_and_says_why(tmp_path):
     speech = Speech(speech_settings(tmp_path),
-                    choose_format=lambda wanted: audio_format.choose(wanted, missing_pyav))
+                    choose_format=lambda wanted: audio_format.choose(wanted, missing_libopus))
     key, path = speech.prompt_audio("Start", "en")
     assert path.suffix == ".wav" and path.read_bytes()[:4] == b"RIFF"
-    assert speech.format_problem == "ImportError: No module named 'av'"
+    assert speech.format_problem == "OSError: libopus is not installed (Debian: libopus0)"
     opus = Speech(speech_settings(tmp_path / "other"))
     # Another key as well as another file: a switch never serves one format as the other.
     assert opus.key("Start", "en") != key and opus.format is audio_format.OPUS
@@ -249,7 +261,7 @@ def test_twenty_simultaneous_uncached_requests_all_get_valid_audio(speaking_app)
     assert len(urls) >= 20
     for status, audio in results:
         assert status == 200
-        assert is_ogg_opus(audio) and audio_format.duration(audio) > 0.3
+        assert is_ogg_opus(audio) and decoded_seconds(audio) > 0.3
 
 
 def turn_speech_on(client):
@@ -431,3 +443,57 @@ def test_warming_in_processes_reports_progress_batch_by_batch(tmp_path):
     assert made == len(jobs)
     assert sorted(reported) == [3, WARM_BATCH, WARM_BATCH]   # every job, once, as batches end
     assert warm_in_processes(settings, jobs, processes=2) == 0    # all cached now
+
+
+def in_english(client):
+    client.post("/preferences", data={"csrf_token": csrf_token(client), "lang": "en",
+                                      "next": "/"})
+    return client
+
+
+def status_format(client):
+    page = in_english(client).get("/status")
+    note = page.document.find(".//p[@id='status-speech-format']")
+    return "".join(note.itertext()), page.get_data(as_text=True)
+
+
+def test_the_status_page_says_prompts_are_kept_as_ogg_opus(speaking_app):
+    said, page = status_format(speaking_app.test_client())
+    assert "Ogg Opus" in said and "WAV" not in said
+
+
+def test_the_status_page_says_when_kiosk_ini_keeps_wav(tmp_path):
+    said, _ = status_format(make_app(tmp_path, **{"speech.cache_format": "wav"}).test_client())
+    assert "cache_format = wav" in said
+
+
+def test_without_libopus_the_kiosk_keeps_wav_and_the_status_page_says_why(tmp_path):
+    """A kiosk where libopus is not installed: ctypes finds no library, in a process of
+    its own (nothing of the kiosk's is replaced)."""
+    script = textwrap.dedent(f"""
+        import ctypes.util, sys
+        find = ctypes.util.find_library
+        # What ctypes answers on a machine without Debian's libopus0.
+        ctypes.util.find_library = lambda name: None if name == "opus" else find(name)
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from support import csrf_token, make_app
+        app = make_app(__import__("pathlib").Path({str(tmp_path)!r}))
+        client = app.test_client()
+        client.post("/preferences", data={{"csrf_token": csrf_token(client), "lang": "en",
+                                          "next": "/"}})
+        response = client.get("/speech/en/normal/screen.home.ogg")
+        location = response.headers["Location"]
+        audio = client.get(location)
+        print("SERVED", location, audio.mimetype, audio.get_data()[:4])
+        print("STATUS", client.get("/status").get_data(as_text=True))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).parent.parent, timeout=120)
+    assert result.returncode == 0, result.stderr
+    served = result.stdout.split("SERVED ", 1)[1].split("\n", 1)[0]
+    page = result.stdout.split("STATUS ", 1)[1]
+    assert served.startswith("/speech/en/normal/screen.home.wav") and served.endswith(
+        "audio/wav b'RIFF'")
+    assert "Ogg Opus is not available" in page and "All is well" not in page
+    assert "cache_max_mb" in page
+    assert list((tmp_path / "speech-cache").glob("*.wav"))

@@ -60,7 +60,7 @@ def needs_attention(kiosk, handoff, sign_problems):
         found.append(N_("Read aloud is turned on but not working."))
     elif kiosk.speech.format_problem:
         found.append(N_("Read aloud keeps its prompts as WAV, because Ogg Opus is not "
-                        "available: install PyAV (see README) or raise [speech] cache_max_mb."))
+                        "available: install libopus0 and libsoxr0 or raise [speech] cache_max_mb."))
     if sign_problems:
         found.append(N_("The sign-language clip library has problems."))
     if any(model.state == "failed" for model in kiosk.voice.status().values()):
