@@ -304,8 +304,15 @@ class Speech:
         return made
 
 
+def warm_processes():
+    """How many warm-up processes: one more than cores. Each engine idles between
+    utterances (pyttsx3 polls espeak-ng every 10 ms); the Opus encoding in a third process
+    fills that time (bench/speech.py: 88 s against 132 s with two, on a loaded machine)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def warm_in_processes(settings, jobs, processes=None, progress=None):
-    """Warm the cache with one engine per core, each in its own process.
+    """Warm the cache with an engine per core and one more, each in its own process.
 
     pyttsx3 allows one synthesis at a time per process, so a second core only helps
     from a second process; the cache's atomic writes make the shared folder safe.
@@ -315,7 +322,7 @@ def warm_in_processes(settings, jobs, processes=None, progress=None):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    processes = processes or os.cpu_count() or 1
+    processes = processes or warm_processes()
     jobs = list(jobs)
     # Small batches handed out as workers free up: the load stays even, and the caller
     # hears of progress every second or so instead of once at the end.
