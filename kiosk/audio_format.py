@@ -1,7 +1,7 @@
-"""How cached prompts are stored: Ogg Opus, about a fifteenth of WAV's size, or WAV.
+"""How cached prompts are stored: Ogg Opus, about a fourteenth of WAV's size, or WAV.
 
 espeak-ng gives 22,050 Hz mono 16-bit WAV: the whole catalogue at both rates is about
-780 MB as WAV and about 50 MB as Ogg Opus at 24 kbit/s, which Chromium plays. The encoder
+780 MB as WAV and about 55 MB as Ogg Opus at 24 kbit/s, which Chromium plays. The encoder
 is the system's libopus (Debian's libopus0) and its resampler libsoxr (libsoxr0), called
 in-process through ctypes; the Ogg pages around the Opus packets are written here
 (RFC 3533, RFC 7845). Where either library is missing the kiosk keeps WAV; which one is
@@ -11,10 +11,12 @@ Chosen by measurement on the 2-core kiosk PC (bench/speech.py, README "Read alou
 - 24 kHz: Opus takes 8, 12, 16, 24 or 48 kHz, so 22,050 Hz is resampled up by libsoxr
   (its default "high quality" filter); 24 kHz keeps all of espeak-ng's band.
 - 24 kbit/s, constrained VBR, CELT only (the restricted low-delay application): SILK and
-  hybrid modes, and FFmpeg's wrapper around libopus (PyAV), cost 2 to 7 times the CPU
-  here, and the warm-up encodes about five hours of speech.
-- Complexity 3: about 2.3 ms of CPU per second of speech, so the warm-up stays as fast as
-  with WAV; complexity 5 and up (CELT's pitch pre-filter) costs a third more again.
+  hybrid modes, and FFmpeg's wrapper around libopus (PyAV), cost 2 to 7 times the CPU.
+- Complexity 1: about 2.1 ms of CPU per second of speech here, resampling and Ogg pages
+  included (complexity 3: 3.0; at 5, with CELT's pitch pre-filter, libopus alone takes
+  3.2). It keeps CELT's transient analysis (no pre-echo before a consonant) and its
+  normal spreading, which complexity 0 turns off; the warm-up encodes about five hours
+  of speech, so each step up costs the warm-up seconds (README "Read aloud").
 """
 import ctypes
 import ctypes.util
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("opus", "wav")
 OPUS_RATE = 24000               # Hz; see the module docstring
 OPUS_BITRATE = 24000            # bit/s: clear synthetic speech, mono
-OPUS_COMPLEXITY = 3
+OPUS_COMPLEXITY = 1
 FRAME = OPUS_RATE // 50         # 20 ms frames
 PACKETS_PER_PAGE = 100          # 2 s of audio per Ogg page: little overhead, nothing to seek
 GRANULE_RATE = 48000            # Ogg Opus counts samples at 48 kHz, whatever the input rate

@@ -138,7 +138,7 @@ def speech_group():
 
 @speech_group.command("warm")
 @click.option("--processes", type=click.IntRange(1, 64), default=None,
-              help="How many engines to run at once (default: one per core, and one more).")
+              help="How many engines to run at once (default: two per core).")
 def speech_warm_command(processes):
     """Synthesise every prompt in every language now, so no resident waits."""
     from .prompts import speech_jobs

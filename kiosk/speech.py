@@ -305,14 +305,16 @@ class Speech:
 
 
 def warm_processes():
-    """How many warm-up processes: one more than cores. Each engine idles between
-    utterances (pyttsx3 polls espeak-ng every 10 ms); the Opus encoding in a third process
-    fills that time (bench/speech.py: 88 s against 132 s with two, on a loaded machine)."""
-    return (os.cpu_count() or 1) + 1
+    """How many warm-up processes: two per core. Each engine idles about half the time
+    between utterances (pyttsx3 polls espeak-ng every 10 ms), which the Opus encoding in
+    the other processes fills: bench/speech.py on 2 cores, the whole catalogue as Opus,
+    took 132 s with two processes on a loaded machine and 55 s with three, 48 s with four
+    on a quiet one."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def warm_in_processes(settings, jobs, processes=None, progress=None):
-    """Warm the cache with an engine per core and one more, each in its own process.
+    """Warm the cache with two engines per core, each in its own process.
 
     pyttsx3 allows one synthesis at a time per process, so a second core only helps
     from a second process; the cache's atomic writes make the shared folder safe.
