@@ -7,9 +7,9 @@ cached (through the one pyttsx3 worker, per language), the median server time to
 cached prompt over the WSGI app, and the time to warm every prompt in every language at
 both rates into an empty cache, and the cache's size. The second argument is the cache's
 format (kiosk.ini [speech] cache_format, opus by default: run it with wav for the figures
-from before Opus); the third, the warm-up's processes (two per core, as the kiosk runs it). Goals:
-cached <= 5 ms, cold short prompt <= 100 ms median, full warm-up under a minute on
-2 cores, the whole cache <= 100 MB.
+from before Opus); the third, the warm-up's processes (two per core, as the kiosk runs
+it). Goals: cached <= 5 ms, cold short prompt <= 100 ms median, full warm-up under a
+minute on 2 cores, the whole cache <= 100 MB.
 """
 import os
 import statistics
