@@ -2,7 +2,6 @@
 
 Every long command shows its progress and ends by saying what to do next."""
 import contextlib
-import os
 import sys
 import time
 
@@ -141,12 +140,12 @@ def speech_group():
 
 @speech_group.command("warm")
 @click.option("--processes", type=click.IntRange(1, 64), default=None,
-              help="How many engines to run at once (default: one per core).")
+              help="How many engines to run at once (default: two per core).")
 def speech_warm_command(processes):
     """Synthesise every prompt in every language now, so no resident waits."""
     from .prompts import speech_jobs
-    from .speech import warm_in_processes
-    processes = processes or os.cpu_count() or 1
+    from .speech import warm_in_processes, warm_processes
+    processes = processes or warm_processes()
     services = current_app.extensions["kiosk"]
     speech = services.speech
     if not speech.available():

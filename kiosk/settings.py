@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .audio_format import FORMATS
 from .errors import SettingsError
 from .spelling import did_you_mean
 from .times import UnknownZone, hall_zone
@@ -48,6 +49,7 @@ class SpeechSettings:
     driver: str | None
     cache_dir: Path
     cache_max_bytes: int
+    cache_format: str  # "opus" (Ogg Opus, WAV where Opus is missing) or "wav"
     warm_at_start: bool
     volume: float
     voices: dict  # language -> Voice
@@ -515,6 +517,7 @@ def _speech_settings(reader, base):
         driver=reader.text("speech", "driver", allow_empty=True) or None,
         cache_dir=base / reader.text("speech", "cache_dir"),
         cache_max_bytes=reader.integer("speech", "cache_max_mb", 1, 100_000) * 1024 * 1024,
+        cache_format=_cache_format(reader),
         warm_at_start=reader.boolean("speech", "warm_at_start"),
         volume=reader.fraction("speech", "volume"),
         voices={language: Voice(
@@ -523,6 +526,19 @@ def _speech_settings(reader, base):
             slow_rate=reader.integer("speech", f"{language}_slow_rate", 50, 400))
             for language in LANGUAGES},
     )
+
+
+def _cache_format(reader):
+    """[speech] cache_format: opus or wav. Optional, so a kiosk.ini from before it still
+    starts after an update (and gets Opus)."""
+    if not reader.parser.has_option("speech", "cache_format"):
+        reader.asked.setdefault("speech", set()).add("cache_format")
+        return "opus"
+    value = reader.text("speech", "cache_format").lower()
+    if value not in FORMATS:
+        raise reader.error("speech", "cache_format",
+                           f"must be one of {', '.join(FORMATS)}, not {value!r}")
+    return value
 
 
 def _voice_settings(reader, base):

@@ -3,8 +3,9 @@
 No Flask here. pyttsx3 (with espeak-ng) crashes the process when two threads
 synthesise at once, and espeak-ng can be initialised only once per process: so each
 process has exactly one engine, driven by one worker thread that sets voice and rate for
-every job. Prompts are cached on disk by a hash of (engine, voice, rate, text); text a
-resident typed is synthesised on demand and never cached.
+every job. Prompts are cached on disk by a hash of (engine, voice, rate, format, text), as
+Ogg Opus (WAV where Opus is unavailable: kiosk.audio_format); text a resident typed is
+synthesised on demand as WAV, never cached.
 """
 import contextlib
 import hashlib
@@ -18,6 +19,7 @@ import wave
 from concurrent.futures import Future
 from pathlib import Path
 
+from . import audio_format
 from .errors import KioskError
 
 log = logging.getLogger(__name__)
@@ -142,17 +144,35 @@ def _wait_for_espeak():
 
 
 class SpeechCache:
-    """Synthesised prompts on disk: atomic writes, least recently used pruned past a size."""
+    """Synthesised prompts on disk: atomic writes, least recently used pruned past a size.
 
-    def __init__(self, folder, max_bytes):
+    Files are named KEY.EXTENSION (.ogg or .wav). Audio in the other format is removed
+    when the cache opens: it would never be served again, and a switch back to it makes
+    it anew (the cache keys differ too, so a file is never read as the wrong format).
+    """
+
+    def __init__(self, folder, max_bytes, extension="wav"):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
+        self.extension = extension
         self._lock = threading.Lock()
+        self.removed_other_format = self._remove_other_formats()
         self._size = sum(stat.st_size for _, stat in self._listing())
 
     def path(self, key):
-        return self.folder / f"{key}.wav"
+        return self.folder / f"{key}.{self.extension}"
+
+    def _remove_other_formats(self):
+        """Remove prompt audio of the formats not in use; return how many files went."""
+        removed = 0
+        for extension in {format.extension for format in audio_format.ALL} - {self.extension}:
+            for path in self.folder.glob(f"*.{extension}"):
+                path.unlink(missing_ok=True)   # another process may be doing the same
+                removed += 1
+        if removed:
+            log.info("speech cache: removed %d prompts kept in another format", removed)
+        return removed
 
     def get(self, key):
         """The cached file for `key`, marked as just used, or None."""
@@ -191,7 +211,7 @@ class SpeechCache:
 
     def _listing(self):
         """(path, stat) of each cached file; another process may remove files meanwhile."""
-        for path in self.folder.glob("*.wav"):
+        for path in self.folder.glob(f"*.{self.extension}"):
             try:
                 yield path, path.stat()
             except FileNotFoundError:
@@ -210,9 +230,12 @@ class SpeechCache:
 class Speech:
     """Speech in the screen's language: cached prompts and uncached private read-backs."""
 
-    def __init__(self, settings, engine_factory=Engine.shared):
+    def __init__(self, settings, engine_factory=Engine.shared, choose_format=audio_format.choose):
         self.settings = settings
-        self.cache = SpeechCache(settings.cache_dir, settings.cache_max_bytes)
+        # Decided once: Ogg Opus where it works, else WAV, and why (for /status).
+        self.format, self.format_problem = choose_format(settings.cache_format)
+        self.cache = SpeechCache(settings.cache_dir, settings.cache_max_bytes,
+                                 self.format.extension)
         self.engine = engine_factory(settings.driver) if settings.enabled else None
         self.missing_voices = sorted(
             language for language, voice in settings.voices.items()
@@ -231,21 +254,29 @@ class Speech:
         return voice.voice, voice.slow_rate if slow else voice.rate
 
     def key(self, text, language, slow=False):
-        """The cache key: a hash of everything that changes the sound."""
+        """The cache key: a hash of everything that changes the sound and its encoding."""
         voice, rate = self.voice(language, slow)
         engine = self.engine.name if self.engine else "none"
-        return hashlib.sha256(f"{engine}\0{voice}\0{rate}\0{text}".encode()).hexdigest()[:32]
+        # WAV has no tag, so a WAV cache made before Opus keeps its keys.
+        encoding = f"\0{self.format.tag}" if self.format.tag else ""
+        return hashlib.sha256(f"{engine}\0{voice}\0{rate}{encoding}\0{text}".encode()
+                              ).hexdigest()[:32]
 
     def prompt_audio(self, text, language, slow=False):
         """(key, path) of the cached audio for a prompt, synthesising it on a miss."""
         key = self.key(text, language, slow)
         path = self.cache.get(key)
         if path is None:
-            path = self.cache.put(key, self._synthesise(text, language, slow))
+            audio = self.format.encode(self._synthesise(text, language, slow))
+            path = self.cache.put(key, audio)
         return key, path
 
     def private_audio(self, text, language, slow=False):
-        """WAV bytes for a resident's own answer: synthesised now, never cached, never logged."""
+        """WAV bytes for a resident's own answer: synthesised now, never cached, never logged.
+
+        WAV, not Opus: it is made while the resident waits, and encoding would add
+        about a tenth to the wait for audio that is never stored.
+        """
         return self._synthesise(text, language, slow)
 
     def _synthesise(self, text, language, slow):
@@ -273,8 +304,17 @@ class Speech:
         return made
 
 
+def warm_processes():
+    """How many warm-up processes: two per core. Each engine idles about half the time
+    between utterances (pyttsx3 polls espeak-ng every 10 ms), which the Opus encoding in
+    the other processes fills: bench/speech.py on 2 cores, the whole catalogue as Opus,
+    took 132 s with two processes on a loaded machine and 55 s with three, 48 s with four
+    on a quiet one."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def warm_in_processes(settings, jobs, processes=None, progress=None):
-    """Warm the cache with one engine per core, each in its own process.
+    """Warm the cache with two engines per core, each in its own process.
 
     pyttsx3 allows one synthesis at a time per process, so a second core only helps
     from a second process; the cache's atomic writes make the shared folder safe.
@@ -284,7 +324,7 @@ def warm_in_processes(settings, jobs, processes=None, progress=None):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    processes = processes or os.cpu_count() or 1
+    processes = processes or warm_processes()
     jobs = list(jobs)
     # Small batches handed out as workers free up: the load stays even, and the caller
     # hears of progress every second or so instead of once at the end.

@@ -20,6 +20,10 @@ need python3-venv python3 -m venv --help
 need fonts-noto-cjk sh -c 'fc-list | grep -qi "Noto Sans CJK"'
 # Read aloud: pyttsx3 speaks through espeak-ng's library on Linux.
 need espeak-ng sh -c 'ldconfig -p | grep -q libespeak-ng.so.1'
+# Its prompt cache is Ogg Opus: libopus encodes, libsoxr resamples (kiosk/audio_format.py;
+# without them the cache stays WAV, about fifteen times the size).
+need libopus0 sh -c 'ldconfig -p | grep -q libopus.so.0'
+need libsoxr0 sh -c 'ldconfig -p | grep -q libsoxr.so.0'
 # Sign-language clips: ffprobe checks what the studio receives; ffmpeg makes sample cards.
 need ffmpeg command -v ffprobe
 # Handwriting input (手写): the Zinnia recogniser and its Simplified Chinese model.

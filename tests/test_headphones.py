@@ -40,7 +40,7 @@ def test_plugging_headphones_in_turns_read_aloud_on_and_says_so_first(client):
     plug_in(client)
     home = client.get("/")
     assert home.document.get("data-speech-volume") == "0.8"
-    assert "/speech/en/normal/mode.headphones_on.wav" in arrival(home)[0]
+    assert "/speech/en/normal/mode.headphones_on.ogg" in arrival(home)[0]
     assert "screen.home" in arrival(home)[1]
     assert notice(home) == "Headphones plugged in: read aloud is on. It plays only in the headphones."
     switch = home.document.find(".//*[@id='headphones-switch']")
@@ -103,25 +103,25 @@ def test_outputs_keeps_only_ids_and_names():
 
 def test_slower_speech_is_the_residents_own_rate_and_starts_from_large_text(client):
     plug_in(client)
-    assert "/speech/zh/normal/screen.home.wav" in arrival(client.get("/"))[-1]
+    assert "/speech/zh/normal/screen.home.ogg" in arrival(client.get("/"))[-1]
     change(client, toggle="slow_speech")
     page = client.get("/")
-    assert "/speech/zh/slow/mode.slow_speech_on.wav" in arrival(page)[0]
+    assert "/speech/zh/slow/mode.slow_speech_on.ogg" in arrival(page)[0]
     toggle = page.document.find('.//button[@value="slow_speech"]')
     assert toggle.get("aria-pressed") == "true"
     change(client, toggle="slow_speech")
     change(client, toggle="large_text")     # large text would slow it, but the resident chose
-    assert "/normal/screen.home.wav" in arrival(client.get("/"))[-1]
+    assert "/normal/screen.home.ogg" in arrival(client.get("/"))[-1]
 
 
 def test_large_text_still_slows_speech_until_the_resident_chooses(client):
     plug_in(client)
     change(client, toggle="large_text")
     page = client.get("/")
-    assert "/slow/screen.home.wav" in arrival(page)[-1]
+    assert "/slow/screen.home.ogg" in arrival(page)[-1]
     assert page.document.find('.//button[@value="slow_speech"]').get("aria-pressed") == "true"
     change(client, toggle="slow_speech")    # "Slower speech" off: the normal rate again
-    assert "/normal/screen.home.wav" in arrival(client.get("/"))[-1]
+    assert "/normal/screen.home.ogg" in arrival(client.get("/"))[-1]
 
 
 def test_start_over_puts_volume_rate_and_read_aloud_back_for_the_next_resident(client):
@@ -132,7 +132,7 @@ def test_start_over_puts_volume_rate_and_read_aloud_back_for_the_next_resident(c
     change(client, toggle="slow_speech")
     page = client.get("/")
     assert page.document.get("data-speech-volume") == "1.0"
-    assert "/slow/screen.home.wav" in arrival(page)[-1]
+    assert "/slow/screen.home.ogg" in arrival(page)[-1]
     # The idle dialog posts here too when time runs out (the form in timeout_dialog.html).
     assert page.document.find(".//form[@action='/start-over']") is not None
     client.post("/start-over", data={"csrf_token": csrf_token(client)})
@@ -144,7 +144,7 @@ def test_start_over_puts_volume_rate_and_read_aloud_back_for_the_next_resident(c
     change(client, toggle="speech")
     page = client.get("/")
     assert page.document.get("data-speech-volume") == "0.8"
-    assert "/normal/screen.home.wav" in arrival(page)[-1]
+    assert "/normal/screen.home.ogg" in arrival(page)[-1]
 
 
 def test_the_headphone_notices_are_prompts_in_every_language_and_never_ask_to_listen():

@@ -212,12 +212,12 @@ def test_read_aloud_says_the_question_and_each_level_on_arrival(app, sent):
     post(sent, "/preferences", {"toggle": "speech", "next": "/done"})
     page = sent.get("/done")
     arrival = page.document.find(".//main").get("data-speech-arrival")
-    keys = [key for key in re.findall(r"/([a-z_.]+)\.wav", arrival)
+    keys = [key for key in re.findall(r"/([a-z_.]+)\.ogg", arrival)
             if not key.startswith("mode.")]     # "read aloud is on", said first
     assert keys == ["screen.done", "rating.ask", *(f"rating.{level}" for level in LEVELS)]
     rate(sent, level="dissatisfied")
     arrival = sent.get("/done").document.find(".//main").get("data-speech-arrival")
-    assert re.findall(r"/([a-z_.]+)\.wav", arrival) == ["rating.thanks", "rating.why"]
+    assert re.findall(r"/([a-z_.]+)\.ogg", arrival) == ["rating.thanks", "rating.why"]
 
 
 def test_sign_mode_marks_each_level_for_its_clip(sent):

@@ -67,11 +67,11 @@ def arrival(page):
 def test_a_change_is_said_once_on_the_next_screen_before_its_guidance(client):
     token = turn_speech_on(client)
     first = arrival(client.get("/"))
-    assert "/speech/zh/normal/mode.speech_on.wav" in first[0]
+    assert "/speech/zh/normal/mode.speech_on.ogg" in first[0]
     assert "screen.home" in first[1]
     assert len(arrival(client.get("/"))) == 1   # said once
     client.post("/preferences", data={"csrf_token": token, "lang": "ko", "next": "/"})
-    assert "/speech/ko/normal/language.ko.wav" in arrival(client.get("/"))[0]
+    assert "/speech/ko/normal/language.ko.ogg" in arrival(client.get("/"))[0]
 
 
 def test_hear_before_choosing_is_a_way_of_read_aloud_not_a_mode_reported(client, app):
@@ -90,8 +90,8 @@ def test_hear_before_choosing_is_a_way_of_read_aloud_not_a_mode_reported(client,
 
 
 def test_the_two_wordings_are_two_sounds(client, app):
-    one_tap = client.get("/speech/en/normal/screen.menu.wav")
-    exploring = client.get("/speech/en/normal/screen.menu.wav?way=explore")
+    one_tap = client.get("/speech/en/normal/screen.menu.ogg")
+    exploring = client.get("/speech/en/normal/screen.menu.ogg?way=explore")
     if one_tap.status_code == 503:
         pytest.skip("no speech engine on this machine")
     assert one_tap.status_code == exploring.status_code == 200
@@ -100,7 +100,7 @@ def test_the_two_wordings_are_two_sounds(client, app):
 
 @pytest.mark.parametrize("way", ["sign", "EXPLORE", "../x", "speech explore"])
 def test_an_unknown_way_is_a_clear_json_error(client, way):
-    response = client.get(f"/speech/en/normal/screen.menu.wav?way={way}")
+    response = client.get(f"/speech/en/normal/screen.menu.ogg?way={way}")
     assert response.status_code == 404
     assert "way" in response.get_json()["error"]
 

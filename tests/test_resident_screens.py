@@ -486,7 +486,7 @@ def test_a_request_that_changed_nothing_does_not_undo_what_was_saved_beside_it(a
     interface, store = app.session_interface, app.extensions["kiosk"].store
 
     def request_beside(action):
-        with app.test_request_context("/speech/zh/normal/screen.home.wav",
+        with app.test_request_context("/speech/zh/normal/screen.home.ogg",
                                       headers={"Cookie": f"kiosk_session={old_id}"}):
             audio = interface.open_session(app, flask.request)
             action()

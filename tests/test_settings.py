@@ -31,6 +31,8 @@ def test_kiosk_config_selects_another_file(tmp_path, monkeypatch):
     ("session.warning_seconds", "10", "[session] warning_seconds must be between 20 and 600"),
     ("session.idle_timeout_seconds", "soon", "[session] idle_timeout_seconds must be a whole number"),
     ("server.port", "", "[server] port is empty"),
+    ("speech.cache_format", "mp3", "[speech] cache_format must be one of opus, wav, not 'mp3'"),
+    ("speech.cache_format", "", "[speech] cache_format is empty"),
 ])
 def test_a_bad_value_names_its_section_and_key(key, value, message):
     with pytest.raises(SettingsError) as raised:
@@ -143,3 +145,10 @@ def test_a_bad_reach_zone_stops_start_up_naming_its_key(overrides, message):
     with pytest.raises(SettingsError) as raised:
         load_settings(DEFAULT_CONFIG, overrides=overrides)
     assert message in str(raised.value)
+
+
+def test_a_kiosk_ini_from_before_opus_still_loads_and_gets_opus(tmp_path):
+    """An installed /etc/kiosk/kiosk.ini is kept across updates: no cache_format in it."""
+    older = tmp_path / "kiosk.ini"
+    older.write_text(DEFAULT_CONFIG.read_text().replace("cache_format = opus\n", ""))
+    assert load_settings(older).speech.cache_format == "opus"

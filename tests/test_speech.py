@@ -2,14 +2,19 @@
 import io
 import logging
 import re
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 import urllib.request
 import wave
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from kiosk import audio_format
 from kiosk.settings import load_settings
 from kiosk.speech import (WARM_BATCH, Engine, Speech, SpeechCache, warm_in_processes,
                           wav_duration)
@@ -47,21 +52,78 @@ def speech(tmp_path):
                   engine_factory=lambda driver: CountingEngine(Engine.shared(driver)))
 
 
+def is_ogg_opus(audio):
+    """An Ogg stream (RFC 3533) whose first packet is an Opus header (RFC 7845)."""
+    return audio[:4] == b"OggS" and audio[28:36] == b"OpusHead"
+
+
+def decoded_seconds(audio):
+    """Seconds of sound FFmpeg decodes from Ogg Opus (a decoder other than the kiosk's)."""
+    result = subprocess.run(["ffmpeg", "-v", "error", "-i", "-", "-f", "s16le", "-ac", "1",
+                             "-ar", "48000", "-"], input=audio, capture_output=True, check=True)
+    assert not result.stderr, result.stderr
+    return len(result.stdout) / 2 / 48000
+
+
 @pytest.mark.parametrize("language", ["zh", "en", "ko"])
-def test_each_language_is_synthesised_as_a_plausible_wav(speech, language):
+def test_each_language_is_cached_as_ogg_opus_of_the_right_length(speech, language):
     _, path = speech.prompt_audio(SENTENCES[language], language)
     audio = path.read_bytes()
+    assert path.suffix == ".ogg" and is_ogg_opus(audio)
+    wav = speech.private_audio(SENTENCES[language], language)
+    # Decoded, it lasts as long as the WAV it was made from (to a 20 ms Opus frame).
+    assert abs(decoded_seconds(audio) - wav_duration(wav)) < 0.03
+    # About two to five seconds for a short sentence: not silence, not a runaway.
+    assert 1.5 < decoded_seconds(audio) < 6
+    # A tenth of the WAV or less: 24 kbit/s against 353 kbit/s.
+    assert len(audio) < len(wav) / 10
+
+
+def test_the_wav_espeak_gives_is_what_opus_is_made_from(speech):
+    audio = speech.private_audio(SENTENCES["en"], "en")
     with wave.open(io.BytesIO(audio)) as reader:
         assert (reader.getnchannels(), reader.getsampwidth()) == (1, 2)
         assert reader.getframerate() in (16000, 22050, 24000, 44100, 48000)
-    # About two to five seconds for a short sentence: not silence, not a runaway.
-    assert 1.5 < wav_duration(audio) < 6
 
 
 def test_a_slower_rate_gives_longer_audio(speech):
-    normal = wav_duration(speech.prompt_audio(SENTENCES["en"], "en")[1].read_bytes())
-    slow = wav_duration(speech.prompt_audio(SENTENCES["en"], "en", slow=True)[1].read_bytes())
+    normal = decoded_seconds(speech.prompt_audio(SENTENCES["en"], "en")[1].read_bytes())
+    slow = decoded_seconds(
+        speech.prompt_audio(SENTENCES["en"], "en", slow=True)[1].read_bytes())
     assert slow > normal * 1.1
+
+
+def test_the_cache_is_wav_when_kiosk_ini_asks_for_it(tmp_path):
+    speech = Speech(speech_settings(tmp_path, **{"speech.cache_format": "wav"}))
+    _, path = speech.prompt_audio("Start", "en")
+    assert path.suffix == ".wav" and path.read_bytes()[:4] == b"RIFF"
+    assert (speech.format, speech.format_problem) == (audio_format.WAV, None)
+
+
+def missing_libopus(audio):
+    raise OSError("libopus is not installed (Debian: libopus0)")
+
+
+def test_the_cache_falls_back_to_wav_when_opus_is_unavailable_and_says_why(tmp_path):
+    speech = Speech(speech_settings(tmp_path),
+                    choose_format=lambda wanted: audio_format.choose(wanted, missing_libopus))
+    key, path = speech.prompt_audio("Start", "en")
+    assert path.suffix == ".wav" and path.read_bytes()[:4] == b"RIFF"
+    assert speech.format_problem == "OSError: libopus is not installed (Debian: libopus0)"
+    opus = Speech(speech_settings(tmp_path / "other"))
+    # Another key as well as another file: a switch never serves one format as the other.
+    assert opus.key("Start", "en") != key and opus.format is audio_format.OPUS
+
+
+def test_prompts_in_the_other_format_are_removed_when_the_cache_opens(tmp_path):
+    folder = tmp_path / "cache"
+    old = SpeechCache(folder, 10_000, extension="wav")
+    old.put("old", b"RIFF" + bytes(3_000))
+    cache = SpeechCache(folder, 10_000, extension="ogg")
+    assert cache.removed_other_format == 1 and not list(folder.glob("*.wav"))
+    cache.put("new", b"OggS" + bytes(1_000))
+    assert cache.size == 1_004
+    assert SpeechCache(folder, 10_000, extension="ogg").removed_other_format == 0
 
 
 def test_a_cached_prompt_is_not_synthesised_again(speech):
@@ -108,18 +170,41 @@ def speaking_app(tmp_path):
     return make_app(tmp_path)
 
 
-def prompt_url(client, key, language="en", speed="normal"):
-    return f"/speech/{language}/{speed}/{key}.wav"
+def prompt_url(client, key, language="en", speed="normal", extension="ogg"):
+    return f"/speech/{language}/{speed}/{key}.{extension}"
 
 
-def test_prompt_audio_is_served_with_strong_caching(speaking_app):
+def test_prompt_audio_is_served_as_ogg_opus_with_strong_caching(speaking_app):
     client = speaking_app.test_client()
     response = client.get(prompt_url(client, "screen.home"))
-    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "audio/ogg; codecs=opus"
+    assert is_ogg_opus(response.get_data())
     assert "immutable" in response.headers["Cache-Control"]
     etag = response.headers["ETag"]
     again = client.get(prompt_url(client, "screen.home"), headers={"If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_a_prompt_url_of_the_other_format_is_sent_on_to_this_one(speaking_app):
+    client = speaking_app.test_client()
+    # A page rendered before the kiosk kept Opus still names .wav.
+    response = client.get(prompt_url(client, "screen.home", extension="wav") + "?v=1&way=explore")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/speech/en/normal/screen.home.ogg?")
+    assert "v=1" in response.headers["Location"] and "way=explore" in response.headers["Location"]
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+    followed = client.get(response.headers["Location"])
+    assert followed.status_code == 200 and is_ogg_opus(followed.get_data())
+
+
+def test_a_wav_kiosk_serves_wav_and_sends_ogg_urls_on(tmp_path):
+    client = make_app(tmp_path, **{"speech.cache_format": "wav"}).test_client()
+    response = client.get(prompt_url(client, "screen.home", extension="wav"))
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    assert response.get_data()[:4] == b"RIFF"
+    moved = client.get(prompt_url(client, "screen.home"))
+    assert moved.status_code == 302 and ".wav" in moved.headers["Location"]
 
 
 @pytest.mark.parametrize("url", [
@@ -131,6 +216,9 @@ def test_prompt_audio_is_served_with_strong_caching(speaking_app):
     "/speech/en/normal/../../kiosk.ini",
     "/speech/en/normal/SCREEN.HOME.wav",
     "/speech/en/normal/package.no_such_package.wav",
+    "/speech/en/normal/screen.home.mp3",
+    "/speech/en/normal/screen.home.ogg?way=shout",
+    "/speech/en/normal/screen.nothing.ogg?language=fr&v=1",
 ])
 def test_bad_prompt_urls_are_refused_with_a_clear_error(speaking_app, url):
     response = speaking_app.test_client().get(url)
@@ -156,7 +244,7 @@ def test_twenty_simultaneous_uncached_requests_all_get_valid_audio(speaking_app)
     catalogue = speaking_app.extensions["kiosk"].catalogue
     keys = [f"item.{key}" for key in list(catalogue.items)] + \
         [f"field.{key}" for key in list(catalogue.fields)]
-    urls = [f"http://127.0.0.1:{server.server_port}/speech/{language}/normal/{key}.wav"
+    urls = [f"http://127.0.0.1:{server.server_port}/speech/{language}/normal/{key}.ogg"
             for key in keys for language in ("zh", "en", "ko")][:24]
     results = [None] * len(urls)
 
@@ -173,7 +261,7 @@ def test_twenty_simultaneous_uncached_requests_all_get_valid_audio(speaking_app)
     assert len(urls) >= 20
     for status, audio in results:
         assert status == 200
-        assert wav_duration(audio) > 0.3
+        assert is_ogg_opus(audio) and decoded_seconds(audio) > 0.3
 
 
 def turn_speech_on(client):
@@ -343,7 +431,7 @@ def test_the_eligibility_questions_are_read_on_arrival(speaking_app):
     client.post("/packages", data={"csrf_token": token, "package": "have_baby"})
     page = client.get("/eligibility")
     arrival = page.document.find(".//main").get("data-speech-arrival").split()
-    assert [url.split("/")[-1].split(".wav")[0] for url in arrival] == [
+    assert [url.split("/")[-1].split(".ogg")[0] for url in arrival] == [
         "screen.eligibility", "question.local_hukou"]
 
 
@@ -355,3 +443,57 @@ def test_warming_in_processes_reports_progress_batch_by_batch(tmp_path):
     assert made == len(jobs)
     assert sorted(reported) == [3, WARM_BATCH, WARM_BATCH]   # every job, once, as batches end
     assert warm_in_processes(settings, jobs, processes=2) == 0    # all cached now
+
+
+def in_english(client):
+    client.post("/preferences", data={"csrf_token": csrf_token(client), "lang": "en",
+                                      "next": "/"})
+    return client
+
+
+def status_format(client):
+    page = in_english(client).get("/status")
+    note = page.document.find(".//p[@id='status-speech-format']")
+    return "".join(note.itertext()), page.get_data(as_text=True)
+
+
+def test_the_status_page_says_prompts_are_kept_as_ogg_opus(speaking_app):
+    said, page = status_format(speaking_app.test_client())
+    assert "Ogg Opus" in said and "WAV" not in said
+
+
+def test_the_status_page_says_when_kiosk_ini_keeps_wav(tmp_path):
+    said, _ = status_format(make_app(tmp_path, **{"speech.cache_format": "wav"}).test_client())
+    assert "cache_format = wav" in said
+
+
+def test_without_libopus_the_kiosk_keeps_wav_and_the_status_page_says_why(tmp_path):
+    """A kiosk where libopus is not installed: ctypes finds no library, in a process of
+    its own (nothing of the kiosk's is replaced)."""
+    script = textwrap.dedent(f"""
+        import ctypes.util, sys
+        find = ctypes.util.find_library
+        # What ctypes answers on a machine without Debian's libopus0.
+        ctypes.util.find_library = lambda name: None if name == "opus" else find(name)
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from support import csrf_token, make_app
+        app = make_app(__import__("pathlib").Path({str(tmp_path)!r}))
+        client = app.test_client()
+        client.post("/preferences", data={{"csrf_token": csrf_token(client), "lang": "en",
+                                          "next": "/"}})
+        response = client.get("/speech/en/normal/screen.home.ogg")
+        location = response.headers["Location"]
+        audio = client.get(location)
+        print("SERVED", location, audio.mimetype, audio.get_data()[:4])
+        print("STATUS", client.get("/status").get_data(as_text=True))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).parent.parent, timeout=120)
+    assert result.returncode == 0, result.stderr
+    served = result.stdout.split("SERVED ", 1)[1].split("\n", 1)[0]
+    page = result.stdout.split("STATUS ", 1)[1]
+    assert served.startswith("/speech/en/normal/screen.home.wav") and served.endswith(
+        "audio/wav b'RIFF'")
+    assert "Ogg Opus is not available" in page and "All is well" not in page
+    assert "cache_max_mb" in page
+    assert list((tmp_path / "speech-cache").glob("*.wav"))

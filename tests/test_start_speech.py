@@ -35,10 +35,10 @@ def test_the_home_screen_offers_the_hint_in_all_three_languages_its_own_first(cl
     urls = hint_urls(client.get("/").get_data(as_text=True))
     spoken_in = [url.split("/")[2] for url in urls]
     assert spoken_in[0] == language and sorted(spoken_in) == sorted(LANGUAGES)
-    assert all("/guide.start_speech.wav?v=" in url for url in urls)
+    assert all("/guide.start_speech.ogg?v=" in url for url in urls)
     for url in urls:            # real audio from the speech endpoint, by prompt key
         response = client.get(url.replace("&amp;", "&"))
-        assert response.status_code == 200 and response.mimetype == "audio/wav"
+        assert response.status_code == 200 and response.mimetype == "audio/ogg"
 
 
 def test_the_hint_is_only_on_the_home_screen_and_only_while_read_aloud_is_off(client):

@@ -2,7 +2,7 @@
 import logging
 import re
 
-from flask import Blueprint, Response, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, jsonify, redirect, request, send_file, url_for
 from markupsafe import Markup, escape
 
 from .. import flow
@@ -30,21 +30,31 @@ def json_error(status, message):
     return jsonify(error=message), status
 
 
-@bp.get("/<language>/<speed>/<key>.wav")
-def prompt(language, speed, key):
-    """The audio of one prompt; the URL changes (?v=) whenever the sound would."""
+@bp.get("/<language>/<speed>/<key>.<any(ogg, wav):extension>")
+def prompt(language, speed, key, extension):
+    """The audio of one prompt; the URL changes (?v=) whenever the sound would.
+
+    The extension is the cache's format (.ogg for Ogg Opus, .wav where Opus is missing).
+    A URL with the other one (a page rendered before the kiosk changed format) is sent
+    on to the right one, temporarily: the format can change back.
+    """
     speech = services().speech
     way = request.args.get("way", "speech")
     text = services().prompts.text(key, language, way) if way in WAYS else None
     if text is None or speed not in SPEEDS:
         return json_error(404, "unknown prompt key, language, speed or way")
+    if extension != speech.format.extension:
+        return redirect(url_for("speech.prompt", language=language, speed=speed, key=key,
+                                extension=speech.format.extension,
+                                **{name: value for name, value in request.args.items()
+                                   if name in ("v", "way")}), 302)
     try:
         cache_key, path = speech.prompt_audio(text, language, SPEEDS[speed])
     except SpeechUnavailable as error:
         log.warning("prompt %s/%s not spoken: %s", language, key, error)
         return json_error(503, "speech is not available on this kiosk")
-    response = send_file(path, mimetype="audio/wav", etag=cache_key, max_age=ONE_YEAR,
-                         conditional=True)
+    response = send_file(path, mimetype=speech.format.mimetype, etag=cache_key,
+                         max_age=ONE_YEAR, conditional=True)
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response
@@ -141,7 +151,8 @@ def speech_context():
         if text is None:
             raise KeyError(f"no prompt {key!r}")  # a template names a key that does not exist
         version = speech.key(text, spoken_in, speed == "slow")
-        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key, v=version,
+        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key,
+                       extension=speech.format.extension, v=version,
                        way=None if way == "speech" else way)
 
     def speak(key, in_language=None):

@@ -30,6 +30,7 @@ def status():
         speech_problem=(speech.engine.error if speech.engine else None),
         missing_voices=speech.missing_voices,
         cache_megabytes=round(speech.cache.size / 1e6, 1),
+        speech_format=speech.format.name, format_problem=speech.format_problem,
         voice_models=kiosk.voice.status(),
         pending=handoff["pending"],
         unspoken=unspoken_prompts(speech, kiosk.prompts),
@@ -60,6 +61,9 @@ def needs_attention(kiosk, handoff, sign_problems):
         found.append(N_("Applications have waited over an hour for the back office."))
     if kiosk.settings.speech.enabled and not kiosk.speech.available():
         found.append(N_("Read aloud is turned on but not working."))
+    elif kiosk.speech.format_problem:
+        found.append(N_("Read aloud keeps its prompts as WAV, because Ogg Opus is not "
+                        "available: install libopus0 and libsoxr0 or raise [speech] cache_max_mb."))
     if sign_problems:
         found.append(N_("The sign-language clip library has problems."))
     if any(model.state == "failed" for model in kiosk.voice.status().values()):

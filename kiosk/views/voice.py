@@ -181,7 +181,9 @@ def say():
         key, path = services().speech.prompt_audio(text, language, slow)
     except (SpeechUnavailable, ValueError):
         return json_error(503, "no_speech", "speech is not available on this kiosk")
-    response = send_file(path, mimetype="audio/wav", etag=key, max_age=3600, conditional=True)
+    # The cache's format (Ogg Opus, or WAV): the URL's ".wav" is only a name.
+    response = send_file(path, mimetype=services().speech.format.mimetype, etag=key,
+                         max_age=3600, conditional=True)
     response.cache_control.public = True
     return response
 

@@ -123,8 +123,8 @@ def test_headphones_in_turn_read_aloud_on_and_out_turn_it_off_at_once(fake_outpu
     expect(page.locator(".speech-bar")).to_be_visible()
     expect(notice(page)).to_have_text(resident.words(
         "Headphones plugged in: read aloud is on. It plays only in the headphones."))
-    expect_speaking(page, f"/speech/{language}/normal/mode.headphones_on.wav")
-    expect_speaking(page, f"/speech/{language}/normal/screen.home.wav")
+    expect_speaking(page, f"/speech/{language}/normal/mode.headphones_on.ogg")
+    expect_speaking(page, f"/speech/{language}/normal/screen.home.ogg")
     assert not axe_violations(page)
     assert not layout_problems(page, large_text=False)
     if language != "en":
@@ -165,7 +165,7 @@ def test_what_was_typed_survives_the_switch_and_slower_speech_is_a_tap(fake_outp
 
     set_outputs(page, SPEAKER + [HEADPHONES["ko"]])
     expect(page.locator(f"#{field.key}")).to_have_value("김민")
-    expect_speaking(page, "/speech/ko/normal/mode.headphones_on.wav")
+    expect_speaking(page, "/speech/ko/normal/mode.headphones_on.ogg")
     assert not axe_violations(page)
     screenshots(page, "ko", "headphones-form")
     slower = page.locator(".speech-bar").get_by_role(
@@ -173,7 +173,7 @@ def test_what_was_typed_survives_the_switch_and_slower_speech_is_a_tap(fake_outp
     with page.expect_navigation():
         slower.tap()
     expect(slower).to_have_attribute("aria-pressed", "true")
-    expect_speaking(page, "/speech/ko/slow/mode.slow_speech_on.wav")
+    expect_speaking(page, "/speech/ko/slow/mode.slow_speech_on.ogg")
     expect(page.locator(f"#{field.key}")).to_have_value("김민")
 
     visit.finger.open(field.key)      # back on the field when the headphones come out
@@ -196,6 +196,6 @@ def test_the_read_aloud_bar_with_its_rate_fits_a_portrait_screen_in_large_text(
     slower = page.locator(".speech-bar").get_by_role(
         "button", name=resident.words("Slower speech"), exact=True)
     expect(slower).to_have_attribute("aria-pressed", "true")   # large text speaks slowly
-    expect_speaking(page, "/speech/zh/slow/screen.home.wav")
+    expect_speaking(page, "/speech/zh/slow/screen.home.ogg")
     assert not layout_problems(page, large_text=True) + axe_violations(page) + reach_problems(page)
     screenshots(page, "zh", "headphones-large-text")

@@ -66,8 +66,24 @@ def choose_at_once(page, target, said_next):
 def test_turning_speech_on_plays_the_screens_prompt(kiosk_page, kiosk_server):
     app, _ = kiosk_server
     turn_on_speech(kiosk_page, app)
-    expect_speaking(kiosk_page, "/speech/zh/normal/screen.home.wav")
+    expect_speaking(kiosk_page, "/speech/zh/normal/screen.home.ogg")
     assert not audio_state(kiosk_page)["state"] == "blocked"
+
+
+def test_the_kiosks_player_plays_a_cached_ogg_opus_prompt_to_its_end(kiosk_page, kiosk_server):
+    """The cache keeps Ogg Opus: Chromium says it can play it, decodes it (a duration like
+    the prompt's) and plays it through to `ended`."""
+    app, _ = kiosk_server
+    turn_on_speech(kiosk_page, app)
+    expect_speaking(kiosk_page, "/speech/zh/normal/screen.home.ogg")
+    played = kiosk_page.evaluate("""() => new Promise((done) => {
+        const a = document.getElementById('speech-audio');
+        const report = () => done({support: a.canPlayType('audio/ogg; codecs=opus'),
+                                   duration: a.duration, ended: a.ended, error: a.error});
+        if (a.ended) { report(); } else { a.addEventListener('ended', report, {once: true}); }
+        setTimeout(report, 20000); })""")
+    assert played["support"] == "probably" and played["error"] is None
+    assert played["ended"] and 1 < played["duration"] < 30
 
 
 def test_repeat_replays_and_stop_stops(kiosk_page, kiosk_server):
@@ -88,7 +104,7 @@ def test_one_tap_chooses_a_package_and_the_next_screen_says_what_was_chosen(kios
     app, _ = kiosk_server
     page = kiosk_page
     resident = turn_on_speech(page, app)
-    expect_speaking(page, "/speech/zh/normal/mode.speech_on.wav")
+    expect_speaking(page, "/speech/zh/normal/mode.speech_on.ogg")
     choose_at_once(page, page.get_by_role("link", name=resident.words("Start"), exact=True),
                    "screen.menu")
     assert "way=" not in audio_state(page)["src"]   # the one-tap wording
@@ -97,7 +113,7 @@ def test_one_tap_chooses_a_package_and_the_next_screen_says_what_was_chosen(kios
     choose_at_once(page, card, "chosen.retire")
     large_text = page.locator(".kiosk-bar").get_by_role(
         "button", name=resident.words("Large text"), exact=True)
-    choose_at_once(page, large_text, "/speech/zh/slow/mode.large_text_on.wav")
+    choose_at_once(page, large_text, "/speech/zh/slow/mode.large_text_on.ogg")
     expect(page.locator("html")).to_have_class("large-text")
 
 
@@ -107,14 +123,14 @@ def test_hearing_before_choosing_a_first_tap_speaks_a_package_and_a_second_choos
     page = kiosk_page
     resident = turn_on_speech(page, app, explore=True)
     expect_speaking(page, "mode.explore_on")
-    expect_speaking(page, "screen.home.wav?v=")
+    expect_speaking(page, "screen.home.ogg?v=")
     assert "way=explore" in audio_state(page)["src"]
     start = page.get_by_role("link", name=resident.words("Start"), exact=True)
     explore_then_choose(page, start, "control.start")
     expect_speaking(page, "screen.menu")
     card = page.get_by_role("button", name=resident.local(
         resident.catalogue.packages["retire"].title), exact=True)
-    explore_then_choose(page, card, "/speech/zh/normal/package.retire.wav")
+    explore_then_choose(page, card, "/speech/zh/normal/package.retire.ogg")
     expect_speaking(page, "chosen.retire")
 
 
@@ -124,11 +140,11 @@ def test_switching_language_switches_the_voice(kiosk_page, kiosk_server):
     turn_on_speech(page, app, explore=True)
     english = page.get_by_role("button", name="English", exact=True)
     # The button speaks in its own language before it is chosen.
-    explore_then_choose(page, english, "/speech/en/normal/language.en.wav")
-    expect_speaking(page, "/speech/en/normal/screen.home.wav")
+    explore_then_choose(page, english, "/speech/en/normal/language.en.ogg")
+    expect_speaking(page, "/speech/en/normal/screen.home.ogg")
     korean = page.get_by_role("button", name="한국어", exact=True)
     korean.tap()
-    expect_speaking(page, "/speech/ko/normal/language.ko.wav")
+    expect_speaking(page, "/speech/ko/normal/language.ko.ogg")
 
 
 def test_one_tap_switches_language_and_says_so_in_the_new_language(kiosk_page, kiosk_server):
@@ -136,9 +152,9 @@ def test_one_tap_switches_language_and_says_so_in_the_new_language(kiosk_page, k
     page = kiosk_page
     turn_on_speech(page, app)
     choose_at_once(page, page.get_by_role("button", name="한국어", exact=True),
-                   "/speech/ko/normal/language.ko.wav")
+                   "/speech/ko/normal/language.ko.ogg")
     expect(page.locator("html")).to_have_attribute("lang", "ko")
-    expect_speaking(page, "/speech/ko/normal/screen.home.wav")
+    expect_speaking(page, "/speech/ko/normal/screen.home.ogg")
 
 
 def test_large_text_speaks_slower(kiosk_page, kiosk_server):
@@ -147,7 +163,7 @@ def test_large_text_speaks_slower(kiosk_page, kiosk_server):
     resident = turn_on_speech(page, app, explore=True)
     toggle = page.get_by_role("button", name=resident.words("Large text"), exact=True)
     explore_then_choose(page, toggle, "mode.large_text_off")
-    expect_speaking(page, "/speech/zh/slow/screen.home.wav")
+    expect_speaking(page, "/speech/zh/slow/screen.home.ogg")
 
 
 def wait_for_private_speech(page, what):
@@ -176,7 +192,7 @@ def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_s
     visit.finger.tap(page.locator(".kiosk-bar").get_by_role(
         "button", name=visit.words("Read aloud"), exact=True), navigates=True)
     expect(page.locator("#applicant_name")).to_have_value("Jane")
-    expect_speaking(page, "/speech/en/normal/screen.form.wav")
+    expect_speaking(page, "/speech/en/normal/screen.form.ogg")
 
     # Each key is said as it is tapped; the field is read back when the keyboard closes.
     visit.finger.open("applicant_name")
@@ -192,7 +208,7 @@ def test_keys_are_echoed_errors_spoken_and_answers_read_back(kiosk_page, kiosk_s
     # Tapping the field again says its question, then what it holds so far.
     page.evaluate("document.getElementById('speech-audio').dataset.state = ''")
     visit.finger.open("applicant_name")
-    expect_speaking(page, "/speech/en/normal/field.applicant_name.wav")
+    expect_speaking(page, "/speech/en/normal/field.applicant_name.ogg")
     wait_for_private_speech(page, "the field's answer so far")
     visit.close_keyboard()
 

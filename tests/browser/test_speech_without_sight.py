@@ -80,7 +80,7 @@ def test_a_tap_on_the_home_screen_says_how_to_start_read_aloud(kiosk_page, kiosk
                   " a.defaultPlaybackRate = 16; a.playbackRate = 16; }")
     page.locator(".lead").tap()                       # a tap on nothing in particular
     page.wait_for_function("""(lang) => { const a = document.getElementById('start-speech-hint');
-        return a.currentSrc.includes('/speech/' + lang + '/normal/guide.start_speech.wav')
+        return a.currentSrc.includes('/speech/' + lang + '/normal/guide.start_speech.ogg')
             && ['playing', 'ended'].includes(a.dataset.state); }""", arg=language, timeout=15_000)
     page.locator(".lead").tap()                       # still there while it speaks
     page.wait_for_function("() => document.getElementById('start-speech-hint').dataset.state === 'ended'",
@@ -106,7 +106,7 @@ def test_a_key_on_the_home_screen_says_it_too_and_the_help_key_turns_read_aloud_
     # keys reach the page as key events, as a USB keypad's do.
     page.keyboard.press("ArrowDown")
     page.wait_for_function("""() => { const a = document.getElementById('start-speech-hint');
-        return a && a.currentSrc.includes('/speech/zh/normal/guide.start_speech.wav'); }""")
+        return a && a.currentSrc.includes('/speech/zh/normal/guide.start_speech.ogg'); }""")
     expect(page.locator("html")).to_have_class("keypad-used")
     with page.expect_navigation():
         page.keyboard.press("F1")
