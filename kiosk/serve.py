@@ -1,28 +1,16 @@
 """`python -m kiosk.serve`: serve the kiosk with waitress where kiosk.ini says (make run)."""
-import logging
 import sys
 
 from waitress import create_server
 
-from . import create_app
+from .appliance.process import start_app
 from .appliance.systemd import start_watchdog
-from .backup import hold_database
 from .background import start_background_work
-from .errors import KioskError
 from .roles import is_central
-from .settings import load_settings
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        # Held until the process ends, taken before anything opens the database: a restore
-        # under way finishes first, and `backup restore` refuses while this kiosk runs.
-        in_use = hold_database(load_settings().database_path)  # noqa: F841
-        app = create_app()
-    except KioskError as error:
-        # A bad kiosk.ini or catalogue: say exactly what to fix, without a traceback.
-        sys.exit(f"The kiosk cannot start: {error}")
+    app = start_app("The kiosk")
     settings = app.extensions["kiosk"].settings
     try:
         # Bound before anything starts in the background, so a taken port is one clear

@@ -12,26 +12,17 @@ import signal
 import sys
 import threading
 
-from . import create_app
-from .backup import hold_database
+from .appliance.process import start_app
 from .background import start_handoff_work
 from .catalogue_switch import use
 from .catalogue_updates import copy_folder, last_good_copy
-from .errors import KioskError
 from .roles import is_central
-from .settings import load_settings
 
 log = logging.getLogger(__name__)
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        # As the server does: `backup restore` refuses while this worker has the database.
-        in_use = hold_database(load_settings().database_path)  # noqa: F841
-        app = create_app()
-    except KioskError as error:
-        sys.exit(f"The hand-off worker cannot start: {error}")
+    app = start_app("The hand-off worker")
     settings = app.extensions["kiosk"].settings
     if is_central(settings):
         sys.exit("The hand-off worker cannot start: this machine is the central back office "
