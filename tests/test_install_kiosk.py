@@ -241,6 +241,11 @@ def test_uninstall_with_purge_removes_state_and_settings_too(root):
 def test_make_passes_the_root_through_to_the_installer_and_uninstaller():
     for target, script in [("install-kiosk", "deploy/install-kiosk.sh"),
                            ("uninstall-kiosk", "deploy/uninstall-kiosk.sh")]:
-        result = subprocess.run(["make", "-n", target, "ROOT=/tmp/somewhere"], cwd=CHECKOUT,
+        # Under `make test` this make is a sub-make: without the outer one's flags it does
+        # not announce "Entering directory".
+        outer = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+        environment = {key: value for key, value in os.environ.items() if key not in outer}
+        result = subprocess.run(["make", "--no-print-directory", "-n", target,
+                                 "ROOT=/tmp/somewhere"], cwd=CHECKOUT, env=environment,
                                 capture_output=True, text=True, timeout=30)
         assert result.stdout.split() == [script, "--root", "/tmp/somewhere"]
