@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from layout import axe_violations, layout_problems
 from resident import Resident
+from touch import watch_then_choose
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +15,6 @@ def turn_on_signs(page, app):
     resident.tap_button(resident.words("Sign language"))
     resident.tap = lambda role, name, navigates=True: watch_then_choose(page, role, name)
     return resident
-
-
-def watch_then_choose(page, role, name):
-    target = page.get_by_role(role, name=name, exact=True)
-    target.tap()
-    with page.expect_navigation():
-        target.tap()
 
 
 def wait_until_playing(page):

@@ -18,7 +18,7 @@ from conftest import ARTIFACTS
 from journey import release_or
 from layout import LANDSCAPE, PORTRAIT, close_keyboard
 from resident import Resident
-from touch import EXPLAINED_FIRST, forbid_keyboard
+from touch import forbid_keyboard, watch_then_choose
 from walk import Visit, open_keyboard, walk
 
 pytestmark = pytest.mark.browser
@@ -135,16 +135,6 @@ def portrait_page(browser, base_url, viewport=PORTRAIT):
     page = context.new_page()
     page.goto("/")
     return context, page
-
-
-def watch_then_choose(page, role, name):
-    """With sign mode on, a first tap shows a control's clip and a second chooses it; a
-    control that acts at once (the language buttons) is tapped once, as a resident would."""
-    target = page.get_by_role(role, name=name, exact=True)
-    if target.evaluate(EXPLAINED_FIRST):
-        target.tap()
-    with page.expect_navigation():
-        target.tap()
 
 
 def set_up_by_touch(page, app, language, mode=None):

@@ -212,3 +212,13 @@ class Finger:
             self.taps += 1
         self.choose(character, pages=1)
         self.characters += 1
+
+
+def watch_then_choose(page, role, name):
+    """With sign mode on, a first tap shows a control's clip and a second chooses it; a
+    control that acts at once (the language buttons) is tapped once, as a resident would."""
+    target = page.get_by_role(role, name=name, exact=True)
+    if target.evaluate(EXPLAINED_FIRST):
+        target.tap()
+    with page.expect_navigation():
+        target.tap()
