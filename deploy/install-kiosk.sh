@@ -39,16 +39,7 @@ done
 
 commands_file="$root/kiosk-install.commands"
 
-# Commands that change the machine itself (users, services): run them, or under --root
-# write them down, so that a test can see what would have been done.
-on_machine() {
-  if [ -z "$root" ]; then
-    "$@"
-  else
-    printf '%q ' "$@" >> "$commands_file"
-    echo >> "$commands_file"
-  fi
-}
+. "$here/on-machine.sh"
 
 say() { echo "install-kiosk: $*"; }
 

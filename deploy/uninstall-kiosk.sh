@@ -25,14 +25,7 @@ while [ $# -gt 0 ]; do
 done
 
 commands_file="$root/kiosk-uninstall.commands"
-on_machine() {
-  if [ -z "$root" ]; then
-    "$@"
-  else
-    printf '%q ' "$@" >> "$commands_file"
-    echo >> "$commands_file"
-  fi
-}
+. "$(dirname "$0")/on-machine.sh"
 
 if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
   echo "uninstall-kiosk: run it as root: sudo make uninstall-kiosk" >&2

@@ -1,5 +1,6 @@
 """What tests share besides fixtures: the small test catalogue, an app built on it, tokens."""
 import re
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -60,3 +61,12 @@ def recorded_clip(path, picture="testsrc"):
                     f"{picture}=size=160x90:rate=10:duration=2", "-c:v", "libvpx", "-b:v", "100k",
                     str(path)], check=True)
     return path
+
+
+def rows(path, query):
+    """The rows `query` gives on the SQLite file at `path`, on a connection of its own."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()

@@ -17,7 +17,7 @@ from handoff_support import RECORD
 from kiosk import backup
 from kiosk.backup_commands import backup_group
 from kiosk.errors import SettingsError
-from support import make_app
+from support import make_app, rows
 
 HERE = Path(__file__).resolve().parent
 UTC = datetime.timezone.utc
@@ -30,14 +30,6 @@ def kiosk(tmp_path):
 
 def run(app, *arguments):
     return app.test_cli_runner().invoke(args=["backup", *arguments])
-
-
-def rows(path, query):
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 def fingerprint(path):

@@ -10,7 +10,6 @@ this test kills the whole served kiosk, sessions and web server included."""
 import http.client
 import random
 import re
-import sqlite3
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from sqlalchemy import text
 from handoff_support import back_office_app, serve
 from remote_browser import RemoteBrowser
 from served_kiosk import ROOT, ServedKiosk, wait_for
-from support import answer_whole_form, csrf_token
+from support import answer_whole_form, csrf_token, rows
 
 SHOP_ANSWERS = {"applicant_name": "张三", "applicant_id_type": "cn_resident",
                 "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
@@ -51,14 +50,6 @@ def confirm_applications(url, shown):
                                        done.get_data(as_text=True)).group(1))
         except (OSError, http.client.HTTPException, AttributeError):    # the power went (a page half read, or none)
             return
-
-
-def rows(path, query):
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
