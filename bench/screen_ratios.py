@@ -1,0 +1,320 @@
+"""Each screen's server time as a ratio to a bare Flask route, over HTTP, in the same run.
+
+    .venv/bin/python bench/screen_ratios.py [SINGLE_RUNS] [CONCURRENT_RUNS]
+
+A subprocess serves two apps with waitress (8 threads each, as `python -m kiosk.serve`):
+the kiosk on the shipped catalogue and a temporary database (a clerk and 60 applications
+in its back office), and a bare Flask app whose one route answers with a fixed page of N
+bytes. The bare page is the bytes themselves, not a template: what it measures is what
+no screen can avoid (waitress, Flask's dispatch, sending the same number of bytes), so
+the ratio is the kiosk's own work on top of that floor.
+
+For every resident screen (in Chinese; the menu, builder and a form section in English
+and Korean too) and the clerks' inbox and an application's detail, each with its own
+session over keep-alive connections, it times SINGLE_RUNS requests from one client,
+alternating with the bare route of the same size, then 20 clients at once (CONCURRENT_RUNS
+requests each, the screen's and the bare route's phases alternating). It prints the median
+and 95th percentile in ms and their ratios to the bare route's in the same run.
+"""
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENTS = 20
+PASSWORD = "correct horse battery"
+ANSWERS = {
+    "applicant_name": "张伟", "applicant_id_type": "cn_resident",
+    "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
+    "applicant_address": "成都市武侯区人民南路四段1号", "business_name": "张记面馆",
+    "business_form": "individual", "business_scope": "restaurant", "taxpayer_type": "small_scale",
+    "seal_type": "official_only", "business_address": "成都市武侯区人民南路四段1号",
+    "floor_area": "60", "employee_count": "3", "signboard_text": "张记面馆",
+    "signboard_size": "3 x 1 m", "housing_status": "rented", "employer_name": "张记面馆",
+    "credit_code": "91510107MA6CXXXX0X",
+}
+
+
+# The server side (run in a subprocess, so the clients' threads do not share its GIL).
+
+def serve(folder):
+    """Serve the kiosk and the bare app with waitress; print their ports and a reference."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    import logging
+
+    from flask import Flask, Response
+    from waitress import create_server
+
+    from handoff_support import RECORD
+    from kiosk import create_app
+    from kiosk.handoff import payload
+
+    app = create_app({"KIOSK_OVERRIDES": {
+        "database.path": str(Path(folder) / "kiosk.db"), "server.secret_key": "bench-secret",
+        "speech.cache_dir": str(Path(folder) / "speech-cache"), "speech.warm_at_start": "no",
+        "voice.load_at_start": "no", "voice.models_dir": str(Path(folder) / "voice-models")}})
+    kiosk = app.extensions["kiosk"]
+    kiosk.staff.add("clerk", PASSWORD, roles=["clerk"])
+    references = []
+    for _ in range(60):     # more than the inbox's page of 50
+        reference = kiosk.store.create_submission("K7", RECORD)
+        kiosk.backoffice.receive(payload(kiosk.store.get_submission(reference), kiosk.catalogue))
+        references.append(reference)
+
+    bare = Flask("bare")
+    pages = {}
+
+    @bare.get("/page/<int:size>")
+    def page(size):
+        if size not in pages:
+            pages[size] = (b"<!doctype html><title>bare</title>" + b"x" * size)[:size]
+        return Response(pages[size], mimetype="text/html")
+
+    # 20 clients on 8 threads queue by design: waitress's warning for each would bury the table.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    servers = [create_server(each, host="127.0.0.1", port=0, threads=8) for each in (app, bare)]
+    for server in servers:
+        threading.Thread(target=server.run, daemon=True).start()
+    print(json.dumps({"kiosk": servers[0].effective_port, "bare": servers[1].effective_port,
+                      "reference": references[-1]}), flush=True)
+    sys.stdin.read()        # until the bench closes our stdin
+
+
+# The client side.
+
+class Browser:
+    """One keep-alive connection with one session cookie, as one kiosk's browser."""
+
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port)
+        self.cookie = None
+        self.token = None
+
+    def request(self, method, path, data=None):
+        headers = {"Cookie": f"kiosk_session={self.cookie}"} if self.cookie else {}
+        body = None
+        if data is not None:
+            body = urlencode({"csrf_token": self.token, **data})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        page = response.read()
+        cookie = response.getheader("Set-Cookie") or ""
+        if cookie.startswith("kiosk_session="):
+            self.cookie = cookie.split(";")[0].split("=", 1)[1] or None
+        found = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+        if found:
+            self.token = found.group(1).decode()
+        return response.status, response.getheader("Location"), page
+
+    def get(self, path):
+        status, _location, page = self.request("GET", path)
+        assert status == 200, (path, status)
+        return page
+
+    def post(self, path, **data):
+        status, location, _page = self.request("POST", path, data)
+        assert status in (302, 303), (path, status)
+        return location
+
+
+def journey_to_check(port, language):
+    """A resident who opened a shop (without the signboard) and answered the whole form."""
+    browser = Browser(port)
+    browser.get("/")
+    browser.post("/preferences", lang=language, next="/")
+    browser.post("/packages", package="open_shop")
+    browser.get("/builder")
+    browser.post("/builder", item="outdoor_signboard", include="no")
+    status, location, _page = browser.request("GET", "/form")
+    browser.first_section = location
+    while location.startswith("/form/"):
+        browser.get(location)
+        location = browser.post(location, **ANSWERS)
+    assert location == "/check", location
+    return browser
+
+
+def at_eligibility(port, language):
+    """A resident who added a tobacco retail licence, whose questions come before the form."""
+    browser = Browser(port)
+    browser.get("/")
+    browser.post("/preferences", lang=language, next="/")
+    browser.post("/packages", package="open_shop")
+    browser.post("/builder", item="tobacco_retail_licence", include="yes")
+    return browser
+
+
+def signed_in_clerk(port):
+    browser = Browser(port)
+    browser.get("/staff/sign-in")
+    browser.post("/staff/sign-in", name="clerk", password=PASSWORD)
+    return browser
+
+
+def screens(kiosk_port, reference, language):
+    """[(name, browser, path)] for every screen, each client's own sessions."""
+    resident = journey_to_check(kiosk_port, language)
+    eligible = at_eligibility(kiosk_port, language)
+    return [("home", resident, "/"), ("menu", resident, "/packages"),
+            ("builder", resident, "/builder"), ("add service", resident, "/builder/add"),
+            ("eligibility", eligible, "/eligibility"),
+            ("form section", resident, resident.first_section),
+            ("check", resident, "/check"), ("done", resident, "/done")]
+
+
+def clerk_screens(kiosk_port, reference):
+    clerk = signed_in_clerk(kiosk_port)
+    return [("inbox", clerk, "/backoffice"), ("detail", clerk, f"/backoffice/{reference}")]
+
+
+def submitted(browser):
+    """The resident's session after submitting: what /done shows."""
+    browser.get("/check")
+    browser.post("/submit")
+
+
+def timed(browser, path):
+    started = time.perf_counter()
+    browser.get(path)
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[max(0, int(len(values) * share) - 1)]
+
+
+class Results:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, label, clients, screen, bare):
+        self.rows.append((label, clients, statistics.median(screen), percentile(screen, 0.95),
+                          statistics.median(bare), percentile(bare, 0.95)))
+
+    def print(self):
+        print(f"{'screen':<22}{'clients':>8}{'p50':>8}{'p95':>8}{'bare50':>8}{'bare95':>8}"
+              f"{'×p50':>7}{'×p95':>7}")
+        for label, clients, p50, p95, bare50, bare95 in self.rows:
+            print(f"{label:<22}{clients:>8}{p50:>8.2f}{p95:>8.2f}{bare50:>8.2f}{bare95:>8.2f}"
+                  f"{p50 / bare50:>7.2f}{p95 / bare95:>7.2f}")
+
+
+def single_client(results, label, browser, path, bare, runs):
+    size = len(browser.get(path))
+    browser.get(path)
+    bare_path = f"/page/{size}"
+    bare.get(bare_path)
+    screen_times, bare_times = [], []
+    for _ in range(runs):      # alternating, so a busy moment on the machine hits both
+        screen_times.append(timed(browser, path))
+        bare_times.append(timed(bare, bare_path))
+    results.add(label, 1, screen_times, bare_times)
+
+
+def concurrent(results, label, clients, bare_port, runs):
+    """`clients`: [(browser, path)], one a thread; phases of the screen and of the bare
+    route alternate, all threads starting each phase together."""
+    size = len(clients[0][0].get(clients[0][1]))
+    bare_path = f"/page/{size}"
+    barrier = threading.Barrier(len(clients))
+    screen_times, bare_times = [], []
+
+    def run(browser, path):
+        bare = Browser(bare_port)
+        bare.get(bare_path)
+        for half in (runs // 2, runs - runs // 2):
+            barrier.wait()
+            mine = [timed(browser, path) for _ in range(half)]
+            barrier.wait()
+            theirs = [timed(bare, bare_path) for _ in range(half)]
+            screen_times.extend(mine)      # list.extend is atomic under the GIL
+            bare_times.extend(theirs)
+
+    threads = [threading.Thread(target=run, args=client) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.add(label, len(clients), screen_times, bare_times)
+
+
+def in_parallel(make, count):
+    """`make()` in `count` threads at once (each client's own sessions); their results."""
+    made = [None] * count
+
+    def one(index):
+        made[index] = make()
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return made
+
+
+def main(single_runs=100, concurrent_runs=20):
+    with tempfile.TemporaryDirectory() as folder:
+        server = subprocess.Popen([sys.executable, __file__, "--serve", folder], cwd=ROOT,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            started = json.loads(server.stdout.readline())
+            measure(started["kiosk"], started["bare"], started["reference"],
+                    single_runs, concurrent_runs)
+        finally:
+            server.stdin.close()
+            server.wait(timeout=30)
+
+
+def measure(kiosk_port, bare_port, reference, single_runs, concurrent_runs):
+    results = Results()
+    bare = Browser(bare_port)
+    for language in ("zh", "en", "ko"):
+        chosen = screens(kiosk_port, reference, language)
+        if language != "zh":
+            chosen = [row for row in chosen if row[0] in ("menu", "builder", "form section")]
+        for name, browser, path in chosen:
+            if name == "done":
+                submitted(browser)
+            single_client(results, f"{name} ({language})", browser, path, bare, single_runs)
+    for name, browser, path in clerk_screens(kiosk_port, reference):
+        single_client(results, name, browser, path, bare, single_runs)
+
+    residents = in_parallel(lambda: screens(kiosk_port, reference, "zh"), CLIENTS)
+    for index, (name, _browser, _path) in enumerate(residents[0]):
+        if name == "done":
+            in_parallel_each([each[index][1] for each in residents], submitted)
+        concurrent(results, f"{name} (zh)", [each[index][1:] for each in residents],
+                   bare_port, concurrent_runs)
+    clerks = in_parallel(lambda: clerk_screens(kiosk_port, reference), CLIENTS)
+    for index, (name, _browser, _path) in enumerate(clerks[0]):
+        concurrent(results, name, [each[index][1:] for each in clerks], bare_port,
+                   concurrent_runs)
+    print(f"server time in ms over HTTP (waitress, keep-alive); × = screen / bare route "
+          f"of the same size in the same run; 1 client: {single_runs} requests each, "
+          f"{CLIENTS} clients: {concurrent_runs} requests each")
+    results.print()
+
+
+def in_parallel_each(browsers, action):
+    threads = [threading.Thread(target=action, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        serve(sys.argv[2])
+    else:
+        main(*(int(arg) for arg in sys.argv[1:3]))
