@@ -1,6 +1,7 @@
 """Languages of the screen: Flask-Babel set-up and helpers for catalogue texts."""
 from flask import current_app, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
 
 from .languages import PROFILES, profile
 from .settings import LANGUAGES, LOCALES_DIR
@@ -28,3 +29,23 @@ def init_app(app):
         html_lang=lambda: HTML_LANG[current_language()], HTML_LANG=HTML_LANG,
         LANGUAGE_NAMES=LANGUAGE_NAMES, LANGUAGES=LANGUAGES,
         language_profile=lambda: profile(current_language()))
+    # A page says a hundred or more texts through `_()`. Flask-Babel's own callables look up
+    # the request's domain, locale and catalogue again for each one (about a third of a
+    # screen's time): the page's catalogue is looked up once, when its rendering starts.
+    app.context_processor(lambda: {"page_translations": get_translations()})
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda context, message: _translations(context).ugettext(message)),
+        ngettext=pass_context(lambda context, singular, plural, number:
+                              _translations(context).ungettext(singular, plural, number)),
+        pgettext=pass_context(lambda context, where, message:
+                              _translations(context).upgettext(where, message)),
+        npgettext=pass_context(lambda context, where, singular, plural, number:
+                               _translations(context).unpgettext(where, singular, plural,
+                                                                 number)),
+        newstyle=True)
+
+
+def _translations(context):
+    """The catalogue looked up when the page began (any template rendered outside
+    `render_template`, which has none, looks it up itself)."""
+    return context.get("page_translations") or get_translations()

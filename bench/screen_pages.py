@@ -1,0 +1,179 @@
+"""Every resident and clerk screen rendered in-process: saved for a diff, or profiled.
+
+    .venv/bin/python bench/screen_pages.py save FOLDER
+        writes each screen's HTML in zh, en and ko to FOLDER, with what changes from run
+        to run (anti-forgery tokens, references, times) masked, so the pages before and
+        after a change can be compared with `diff -r`
+    .venv/bin/python bench/screen_pages.py profile [SCREEN] [RENDERS]
+        profiles RENDERS renders (default 200) of SCREEN (default builder) in Chinese and
+        prints the costliest functions
+    .venv/bin/python bench/screen_pages.py time [RENDERS]
+        the median in-process time of RENDERS renders (default 100) of each screen in Chinese
+"""
+import cProfile
+import pstats
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from handoff_support import RECORD  # noqa: E402
+from kiosk import create_app  # noqa: E402
+from kiosk.handoff import payload  # noqa: E402
+
+PASSWORD = "correct horse battery"
+LANGUAGES = ("zh", "en", "ko")
+SCREENS = ("home", "menu", "builder", "add service", "eligibility", "form section", "check",
+           "done", "inbox", "detail")
+ANSWERS = {
+    "applicant_name": "张伟", "applicant_id_type": "cn_resident",
+    "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
+    "applicant_address": "成都市武侯区人民南路四段1号", "business_name": "张记面馆",
+    "business_form": "individual", "business_scope": "restaurant", "taxpayer_type": "small_scale",
+    "seal_type": "official_only", "business_address": "成都市武侯区人民南路四段1号",
+    "floor_area": "60", "employee_count": "3", "signboard_text": "张记面馆",
+    "signboard_size": "3 x 1 m", "housing_status": "rented", "employer_name": "张记面馆",
+    "credit_code": "91510107MA6CXXXX0X",
+}
+
+
+def kiosk_app(folder):
+    """The kiosk on the shipped catalogue, with a clerk and 60 received applications."""
+    app = create_app({"KIOSK_OVERRIDES": {
+        "database.path": str(Path(folder) / "kiosk.db"), "server.secret_key": "bench-secret",
+        "speech.cache_dir": str(Path(folder) / "speech-cache"), "speech.warm_at_start": "no",
+        "voice.load_at_start": "no", "voice.models_dir": str(Path(folder) / "voice-models")}})
+    kiosk = app.extensions["kiosk"]
+    kiosk.staff.add("clerk", PASSWORD, roles=["clerk"])
+    for _ in range(60):
+        reference = kiosk.store.create_submission("K7", RECORD)
+        kiosk.backoffice.receive(payload(kiosk.store.get_submission(reference), kiosk.catalogue))
+    app.last_reference = reference
+    return app
+
+
+class Resident:
+    """A test client that keeps the page's anti-forgery token, as a browser's form would."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.token = None
+
+    def get(self, path):
+        response = self.client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+        self.token = found.group(1) if found else self.token
+        return response.get_data(as_text=True)
+
+    def post(self, path, **data):
+        response = self.client.post(path, data={"csrf_token": self.token, **data})
+        assert response.status_code in (302, 303), (path, response.status_code)
+        return response.location
+
+
+def screens(app, language):
+    """{screen: (client, path)}, each set up as a resident or clerk would get there."""
+    resident = Resident(app)
+    resident.get("/")
+    resident.post("/preferences", lang=language, next="/")
+    resident.post("/packages", package="open_shop")
+    resident.get("/builder")
+    resident.post("/builder", item="outdoor_signboard", include="no")
+    first_section = location = resident.client.get("/form").location
+    while location.startswith("/form/"):
+        resident.get(location)
+        location = resident.post(location, **ANSWERS)
+    eligible = Resident(app)
+    eligible.get("/")
+    eligible.post("/preferences", lang=language, next="/")
+    eligible.post("/packages", package="open_shop")
+    eligible.post("/builder", item="tobacco_retail_licence", include="yes")
+    clerk = Resident(app)
+    clerk.get("/staff/sign-in")
+    clerk.post("/staff/sign-in", name="clerk", password=PASSWORD)
+    clerk.get("/backoffice")     # the signed-in session's own token
+    clerk.post("/preferences", lang=language, next="/backoffice")
+    return {"home": (resident, "/"), "menu": (resident, "/packages"),
+            "builder": (resident, "/builder"), "add service": (resident, "/builder/add"),
+            "eligibility": (eligible, "/eligibility"), "form section": (resident, first_section),
+            "check": (resident, "/check"), "done": (resident, "/done"),
+            "inbox": (clerk, "/backoffice"), "detail": (clerk, f"/backoffice/{app.last_reference}")}
+
+
+def rendered(client, name, path):
+    if name == "done":
+        client.get("/check")
+        client.post("/submit")
+    return client.get(path)
+
+
+MASKS = [(re.compile(pattern), replacement) for pattern, replacement in [
+    (r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="TOKEN"'),
+    (r'<meta name="csrf-token" content="[^"]+"', '<meta name="csrf-token" content="TOKEN"'),
+    (r"[A-Z][A-Z0-9]-\d{6}-[A-Z0-9]{5}", "REFERENCE"),
+    (r'<svg viewBox="[^"]*" class="segno">.*?</svg>', "QR"),
+    (r"\b\d{1,2}:\d{2}(:\d{2})?\b", "HH:MM"),
+    (r"\b20\d\d-\d\d-\d\d\b", "YYYY-MM-DD"),
+]]
+
+
+def masked(page):
+    for pattern, replacement in MASKS:
+        page = pattern.sub(replacement, page)
+    return page
+
+
+def save(folder):
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as data:
+        app = kiosk_app(data)
+        for language in LANGUAGES:
+            for name, (client, path) in screens(app, language).items():
+                page = masked(rendered(client, name, path))
+                Path(folder, f"{name.replace(' ', '_')}.{language}.html").write_text(page)
+
+
+def profile(name="builder", renders=200):
+    with tempfile.TemporaryDirectory() as data:
+        app = kiosk_app(data)
+        client, path = screens(app, "zh")[name]
+        rendered(client, name, path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(renders):
+            client.get(path)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        print(f"{renders} renders of {name} ({path}): "
+              f"{stats.total_tt / renders * 1000:.2f} ms each under the profiler")
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
+
+
+def timings(renders=100):
+    with tempfile.TemporaryDirectory() as data:
+        app = kiosk_app(data)
+        for name, (client, path) in screens(app, "zh").items():
+            rendered(client, name, path)
+            times = []
+            for _ in range(renders):
+                started = time.perf_counter()
+                client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"{name:<14}{statistics.median(times):>7.2f} ms")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "save":
+        save(sys.argv[2])
+    elif sys.argv[1] == "time":
+        timings(*(int(arg) for arg in sys.argv[2:3]))
+    else:
+        profile(sys.argv[2] if len(sys.argv) > 2 else "builder",
+                int(sys.argv[3]) if len(sys.argv) > 3 else 200)
