@@ -8,6 +8,7 @@ A model is first loaded in a separate process (check_model): Kaldi crashes the p
 some broken models, and one bad model must cost the kiosk its microphone in one language,
 not its life. A model that fails is remembered with its reason for /status.
 """
+import functools
 import importlib.util
 import json
 import logging
@@ -21,6 +22,12 @@ from pathlib import Path
 
 from .errors import KioskError
 from .voice_grammar import command_words
+
+# Vosk and the models shipped as Python packages come and go only with the software, and
+# every screen asks whether the microphone can be offered: each is looked for once (a
+# search of every folder on sys.path). Models installed at run time go to models_dir,
+# which is looked at every time.
+_find_package = functools.cache(importlib.util.find_spec)
 
 log = logging.getLogger(__name__)
 RATE = 16000
@@ -163,7 +170,7 @@ class Voice:
         """Where the model for `language` is, or None when it is not installed."""
         configured = self.settings.models.get(language)
         if isinstance(configured, str) and configured.startswith("python:"):
-            spec = importlib.util.find_spec(configured.removeprefix("python:"))
+            spec = _find_package(configured.removeprefix("python:"))
             path = Path(spec.origin).parent / "model" if spec and spec.origin else None
         else:
             path = configured or self.settings.models_dir / language
@@ -193,7 +200,7 @@ class Voice:
             return False
         if self.model_path(language) is None:
             return False
-        return importlib.util.find_spec("vosk") is not None
+        return _find_package("vosk") is not None
 
     def model(self, language):
         """The loaded model; VoiceFailed (remembered) when it does not load."""
