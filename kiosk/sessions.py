@@ -14,6 +14,11 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 COOKIE_NAME = "kiosk_session"
+# A request that changes nothing still keeps its session alive, but writing that down
+# (a write to SQLite, a request's biggest single cost) is needed only when the last
+# one is this much out of date: a session then ends at most this early, well within the
+# 30 seconds' margin after the idle dialog.
+TOUCH_EVERY_SECONDS = 5
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +29,7 @@ def _serialised(data):
 class ServerSession(CallbackDict, SessionMixin):
     """A dict that remembers whether it changed, keyed by a random id."""
 
-    def __init__(self, session_id, data=None, new=False):
+    def __init__(self, session_id, data=None, new=False, expires=None):
         def on_update(session):
             session.modified = True
         super().__init__(data or {}, on_update)
@@ -33,6 +38,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.as_loaded = None if new else _serialised(self)
         self.session_id = session_id
         self.new = new
+        self.expires = expires      # as stored when loaded (None: new)
         self.modified = False
         # True when the database could not be read: the page says so and nothing is saved,
         # so what the resident saved before stays as it was.
@@ -74,9 +80,10 @@ class SQLiteSessionInterface(SessionInterface):
         session_id = request.cookies.get(COOKIE_NAME)
         try:
             if session_id:
-                data = self.store.load_session(session_id, now)
-                if data is not None:
-                    return ServerSession(session_id, data)
+                found = self.store.session_and_expiry(session_id, now)
+                if found is not None:
+                    data, expires = found
+                    return ServerSession(session_id, data, expires=expires)
             # A new resident: wipe what earlier ones left when they walked away mid-journey.
             # (Not for kiosks' signed requests to a back office, which carry no session:
             # a write for each of them would only slow a centre receiving from many.)
@@ -109,7 +116,9 @@ class SQLiteSessionInterface(SessionInterface):
         if session.session_id == old_id and session.as_loaded == _serialised(session):
             # Prompt audio, clips and keep-alives run beside page requests: writing back
             # what they loaded would undo a choice saved in between.
-            self.store.touch_session(session.session_id, time.time(), lifetime)
+            now = time.time()
+            if session.expires is None or session.expires < now + lifetime - TOUCH_EVERY_SECONDS:
+                self.store.touch_session(session.session_id, now, lifetime)
             return
         self.store.save_session(session.session_id, dict(session), time.time(), lifetime)
         if session.session_id != old_id:

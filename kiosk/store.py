@@ -101,11 +101,17 @@ class Store:
 
     def load_session(self, session_id, now):
         """The session's data, or None when it is unknown or has expired by `now`."""
+        found = self.session_and_expiry(session_id, now)
+        return found and found[0]
+
+    def session_and_expiry(self, session_id, now):
+        """(data, when it expires) of the session, or None when it is unknown or has
+        expired by `now`."""
         row = next(self.db.query("select data, expires from sessions where id = ?",
                                  [session_id]), None)
         if row is None or row["expires"] < now:
             return None
-        return json.loads(row["data"])
+        return json.loads(row["data"]), row["expires"]
 
     def save_session(self, session_id, data, now, lifetime_seconds):
         """Keep a session until `lifetime_seconds` after `now` (its last request)."""
