@@ -13,6 +13,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import commands, distribution, i18n, pages, roles
+from .card_texts import CardTexts
 from .catalogue import Catalogue
 from .catalogue_switch import parts_from
 from .catalogue_updates import starting_catalogue
@@ -71,6 +72,7 @@ class Services:
     backoffice_database: Database       # where the back office keeps its tables
     fleet: Fleet = None                 # every kiosk's latest heartbeat and health
     printer: ReceiptPrinter = None      # the receipt printer (kiosk.ini [printer])
+    card_texts: CardTexts = None        # the service and package cards' texts
 
 
 def create_app(test_config=None):
@@ -121,7 +123,8 @@ def _build_app(test_config):
         Staff(database, settings.staff), back_office, outbox, secret, threading.Event(),
         keyboards, parts["service_finder"], calls,
         _desk(target, calls, secret), ratings, received_ratings, database,
-        fleet=Fleet(database), printer=ReceiptPrinter(settings.printer))
+        fleet=Fleet(database), printer=ReceiptPrinter(settings.printer),
+        card_texts=parts["card_texts"])
     distribution.init_app(app, distribution.build(settings, database, target,
                                                   catalogue_version))
     # A little longer than the idle dialog gives, so the dialog's own wipe comes first.

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 
+from .card_texts import CardTexts
 from .prompts import Prompts
 from .service_search import ServiceFinder
 from .signs import SignLibrary
@@ -18,11 +19,13 @@ log = logging.getLogger(__name__)
 
 
 def parts_from(catalogue, settings, input_methods):
-    """What the kiosk builds from a catalogue: {"prompts", "signs", "service_finder"}."""
+    """What the kiosk builds from a catalogue: {"prompts", "signs", "service_finder",
+    "card_texts"}."""
     prompts = Prompts(catalogue)
     return {"prompts": prompts,
             "signs": SignLibrary(settings.signs.library_dir, prompts.keys()),
-            "service_finder": ServiceFinder(catalogue, input_methods["pinyin"].initials)}
+            "service_finder": ServiceFinder(catalogue, input_methods["pinyin"].initials),
+            "card_texts": CardTexts(catalogue)}
 
 
 class CatalogueSwitch:
@@ -72,5 +75,6 @@ def use(services, catalogue):
     services.prompts = parts["prompts"]
     services.signs = parts["signs"]
     services.service_finder = parts["service_finder"]
+    services.card_texts = parts["card_texts"]
     services.outbox.catalogue = catalogue
     services.catalogue = catalogue

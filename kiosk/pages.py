@@ -8,10 +8,10 @@ import sqlalchemy
 
 from flask import jsonify, render_template, request, session
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .card_texts import format_fee, time_limit_text
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
 from .i18n import current_language, local
@@ -75,6 +75,7 @@ def shared_device_headers(response):
 
 
 def page_context():
+    language = current_language()
     modes = {mode: mode_on(state().get("modes", {}), mode)
              for mode in ACCESSIBILITY_MODES + MODE_OPTIONS}
     return {"modes": modes, "MODE_LABELS": MODE_LABELS, "settings": services().settings,
@@ -84,18 +85,13 @@ def page_context():
             "headphones_notice": state().pop("headphones_notice", None),
             "headphones_plugged": state().get("headphones"), "HEADPHONE_NOTICES": HEADPHONE_NOTICES,
             "catalogue": services().catalogue, "format_fee": format_fee,
+            "service_texts": lambda item: services().card_texts.service(item, language),
+            "package_texts": lambda package: services().card_texts.package(package, language),
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,
             "keyboard_for": keyboard_for, "date_parts": date_parts, "year_range": year_range,
-            "mask": mask, "kiosk_name": services().settings.kiosk_names[current_language()],
+            "mask": mask, "kiosk_name": services().settings.kiosk_names[language],
             "status_label": lambda status: _(STATUS_LABELS.get(status, status))}
-
-
-def time_limit_text(days):
-    """The longest time limit of a set of services, in words ("Same day" for 0)."""
-    if not days:
-        return _("Same day")
-    return ngettext("Up to %(num)d working day", "Up to %(num)d working days", days)
 
 
 def input_attributes(form_field):
@@ -114,10 +110,6 @@ def year_range(form_field, today=None):
     first = this_year if form_field.date_range == "future" else EARLIEST_YEAR
     last = this_year if form_field.date_range == "past" else this_year + 100
     return first, last
-
-
-def format_fee(amount):
-    return f"{amount:g}"
 
 
 def field_options(form_field):
