@@ -34,7 +34,7 @@ def init_app(app):
     # screen's time): the page's catalogue is looked up once, when its rendering starts.
     app.context_processor(lambda: {"page_translations": get_translations()})
     app.jinja_env.install_gettext_callables(
-        gettext=pass_context(lambda context, message: _translations(context).ugettext(message)),
+        gettext=page_gettext,
         ngettext=pass_context(lambda context, singular, plural, number:
                               _translations(context).ungettext(singular, plural, number)),
         pgettext=pass_context(lambda context, where, message:
@@ -43,6 +43,12 @@ def init_app(app):
                                _translations(context).unpgettext(where, singular, plural,
                                                                  number)),
         newstyle=True)
+
+
+@pass_context
+def page_gettext(context, message):
+    """gettext for templates' own helpers (a status's label, say): in the page's catalogue."""
+    return _translations(context).ugettext(message)
 
 
 def _translations(context):

@@ -9,12 +9,13 @@ import sqlalchemy
 from flask import jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from .card_texts import format_fee, time_limit_text
 from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
-from .i18n import current_language, local
+from .i18n import current_language, local, page_gettext
 from .times import local_text
 from .messages import ERROR_PAGES, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
 from .validators import EARLIEST_YEAR, ID_TYPES, mask
@@ -44,7 +45,11 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 
 def init_app(app):
-    app.jinja_env.filters["mode_label"] = lambda mode: _(MODE_LABELS.get(mode, mode))
+    app.jinja_env.filters["mode_label"] = pass_context(
+        lambda context, mode: page_gettext(context, MODE_LABELS.get(mode, mode)))
+    # A clerk's inbox says fifty statuses a page.
+    app.jinja_env.globals["status_label"] = pass_context(
+        lambda context, status: page_gettext(context, STATUS_LABELS.get(status, status)))
     # Stored times are UTC: shown in the hall's zone, labelled with its offset.
     app.jinja_env.filters["hall_time"] = lambda iso: local_text(iso, services().settings.time_zone)
     app.before_request(refuse_without_storage)
@@ -90,8 +95,7 @@ def page_context():
             "field_options": field_options, "answer_text": answer_text,
             "input_attributes": input_attributes, "time_limit_text": time_limit_text,
             "keyboard_for": keyboard_for, "date_parts": date_parts, "year_range": year_range,
-            "mask": mask, "kiosk_name": services().settings.kiosk_names[language],
-            "status_label": lambda status: _(STATUS_LABELS.get(status, status))}
+            "mask": mask, "kiosk_name": services().settings.kiosk_names[language]}
 
 
 def input_attributes(form_field):

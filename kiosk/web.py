@@ -2,7 +2,7 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 STEP_ENDPOINTS = {
     "home": "packages.home",
@@ -66,6 +66,7 @@ def staff_only(*roles):
                                         next=request.full_path.rstrip("?")))
             if roles and not set(roles) & set(account["roles"]):
                 abort(403)
+            g.staff_account = account   # the page's links need it too: looked up once
             return view(*args, **kwargs)
         return wrapper
     return decorator

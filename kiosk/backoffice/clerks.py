@@ -3,7 +3,7 @@ find, a paged inbox, one application with its statuses, assignment, notes, docum
 ticks and case sheet, CSV."""
 import datetime
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
                    request, session, url_for)
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
@@ -50,7 +50,9 @@ def init_app(app, csrf):
 
 def staff_roles():
     """The signed-in staff member's roles, for the links their pages show."""
-    account = services().staff.account(session["staff"]) if session.get("staff") else None
+    account = g.get("staff_account")    # as staff_only found it for this request
+    if account is None and session.get("staff"):
+        account = services().staff.account(session["staff"])
     return account["roles"] if account else ()
 
 
