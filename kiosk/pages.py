@@ -1,5 +1,6 @@
 """What every page shares: headers for a shared device, calm error pages, page context."""
 import datetime
+import functools
 import logging
 import sqlite3
 from collections import namedtuple
@@ -8,7 +9,7 @@ import sqlalchemy
 
 from flask import jsonify, render_template, request, session
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
@@ -89,6 +90,9 @@ def page_context():
             # Headphones plugged in or out (kiosk/headphones.py): shown once, on the next screen.
             "headphones_notice": state().pop("headphones_notice", None),
             "headphones_plugged": state().get("headphones"), "HEADPHONE_NOTICES": HEADPHONE_NOTICES,
+            # A page puts its anti-forgery token in a dozen forms (fifty on Add another
+            # service); Flask-WTF reads its settings again for each: once a page is enough.
+            "csrf_token": functools.cache(generate_csrf),
             "catalogue": services().catalogue, "format_fee": format_fee,
             "service_texts": lambda item: services().card_texts.service(item, language),
             "package_texts": lambda package: services().card_texts.package(package, language),
