@@ -12,8 +12,8 @@ from ..i18n import current_language
 from ..references import qr_svg
 from ..messages import N_, STATUS_LABELS
 from ..times import day_after, day_start_utc, local_text
-from ..validators import mask
 from ..web import services, staff_only
+from .case_rows import case_rows, package_title, seconds_since, waiting_text
 from .export import CodesWording, csv_pieces
 from .inbox import COUNT_LIMIT, NEXT_STATUSES, NOTE_LENGTH, STATUSES, Rejected, StatusRefused, load_document
 from .receiving import signed_json
@@ -46,6 +46,9 @@ def init_app(app, csrf):
     csrf.exempt(receive)
     app.before_request(limit_api_body)
     app.jinja_env.globals["staff_roles"] = staff_roles
+    app.jinja_env.globals["package_name"] = lambda row: package_title(
+        row, services().catalogue, current_language())
+    app.jinja_env.filters["waiting"] = waiting_text
 
 
 def staff_roles():
@@ -113,18 +116,21 @@ def inbox():
     kept = {key: value for key, value in request.args.items() if key in FILTER_NAMES}
     counted = _("More than %(num)s applications", num=format_number(COUNT_LIMIT)) \
         if total > COUNT_LIMIT else ngettext("%(num)d application", "%(num)d applications", total)
-    return render_template("backoffice/inbox.html", rows=rows, counted=counted, filters=filters,
+    return render_template("backoffice/inbox.html", rows=_case_rows(rows), counted=counted, filters=filters,
                            kept=kept, newest_first=newest_first, paged=bool(_after()),
                            next_url=(url_for("backoffice.inbox", **kept,
                                              after="|".join(next_key)) if next_key else None),
                            first_url=url_for("backoffice.inbox", **kept),
-                           ages={row["reference"]: _age(row["received"]) for row in rows},
-                           statuses=STATUSES, mask=mask)
+                           statuses=STATUSES)
+
+
+def _case_rows(rows):
+    return case_rows(rows, services().catalogue, services().settings.time_zone, _now())
 
 
 def _age(received):
     """Seconds since an application was received."""
-    return max(0, int((_now() - datetime.datetime.fromisoformat(received)).total_seconds()))
+    return seconds_since(received, _now())
 
 
 @bp.get("/find")
@@ -142,9 +148,8 @@ def find():
                     "%(reference)s, shown here.", typed=query, reference=rows[0]["reference"]),
                   "warning")
         return redirect(url_for("backoffice.detail", reference=rows[0]["reference"]))
-    return render_template("backoffice/found.html", query=query, how=how, rows=rows,
-                           ages={row["reference"]: _age(row["received"]) for row in rows},
-                           mask=mask), (200 if rows or not query else 404)
+    return render_template("backoffice/found.html", query=query, how=how,
+                           rows=_case_rows(rows)), (200 if rows or not query else 404)
 
 
 class ClerkWording:
