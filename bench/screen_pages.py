@@ -29,7 +29,7 @@ from kiosk.handoff import payload  # noqa: E402
 PASSWORD = "correct horse battery"
 LANGUAGES = ("zh", "en", "ko")
 SCREENS = ("home", "menu", "builder", "add service", "eligibility", "form section", "check",
-           "done", "inbox", "detail")
+           "done", "inbox", "detail", "form, modes on")
 ANSWERS = {
     "applicant_name": "张伟", "applicant_id_type": "cn_resident",
     "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
@@ -94,6 +94,15 @@ def screens(app, language):
     eligible.post("/preferences", lang=language, next="/")
     eligible.post("/packages", package="open_shop")
     eligible.post("/builder", item="tobacco_retail_licence", include="yes")
+    # Read aloud, sign language, voice and large text on: the frame's other branches.
+    with_modes = Resident(app)
+    with_modes.get("/")
+    with_modes.post("/preferences", lang=language, next="/")
+    for mode in ("speech", "sign", "voice", "large_text"):
+        with_modes.post("/preferences", toggle=mode, next="/")
+    with_modes.post("/packages", package="open_shop")
+    with_modes.get("/builder")
+    form_with_modes = with_modes.client.get("/form").location
     clerk = Resident(app)
     clerk.get("/staff/sign-in")
     clerk.post("/staff/sign-in", name="clerk", password=PASSWORD)
@@ -103,6 +112,7 @@ def screens(app, language):
             "builder": (resident, "/builder"), "add service": (resident, "/builder/add"),
             "eligibility": (eligible, "/eligibility"), "form section": (resident, first_section),
             "check": (resident, "/check"), "done": (resident, "/done"),
+            "form, modes on": (with_modes, form_with_modes),
             "inbox": (clerk, "/backoffice"), "detail": (clerk, f"/backoffice/{app.last_reference}")}
 
 
