@@ -47,9 +47,12 @@ def builder():
     return render_template(
         "screens/builder.html",
         package=flow.package_of(state(), catalogue),
-        required=[key for key in items if flow.is_required(state(), catalogue, key)],
-        optional=flow.optional_items(state(), catalogue),
-        added=flow.added_items(state(), catalogue),
+        # Each list as its cards: (item, "required" | "on" | "off", why one might want it).
+        required=[(catalogue.items[key], "required", None)
+                  for key in items if flow.is_required(state(), catalogue, key)],
+        optional=[(catalogue.items[entry.item], "on" if on else "off", entry.reason)
+                  for entry, on in flow.optional_items(state(), catalogue)],
+        added=[(catalogue.items[key], "on", None) for key in flow.added_items(state(), catalogue)],
         documents=catalogue.documents_for(items, flow.all_answers(state(), catalogue)),
         chosen=items, announce=state().pop("announce", None),
         next_step=flow.step_after_builder(state(), catalogue) if items else None,
@@ -85,13 +88,18 @@ def add_service():
     query = printable(request.args.get("q", ""))[:MAX_QUERY].strip()
     language = current_language()
     finder = services().service_finder
+    required = {key for key in chosen if flow.is_required(state(), catalogue, key)}
+
+    def card(item):
+        """(item, status, reason) as service_cards shows it."""
+        status = "required" if item.key in required else "on" if item.key in chosen else "off"
+        return item, status, None
+
     return render_template("screens/add_service.html",
-                           groups=finder.find(language, query, topic),
+                           groups=[(category, [card(item) for item in items])
+                                   for category, items in finder.find(language, query, topic)],
                            topics=[category for category, _items in catalogue.items_by_category()],
                            topic=topic, query=query,
                            search_terms=lambda item: finder.terms(item, language),
-                           chosen=chosen,
                            announce=state().pop("announce", None),
-                           required=[key for key in chosen
-                                     if flow.is_required(state(), catalogue, key)],
                            from_check=returning_to_check(request.args))
