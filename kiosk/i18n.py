@@ -2,6 +2,7 @@
 from flask import current_app, session
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .languages import PROFILES, profile
 from .settings import LANGUAGES, LOCALES_DIR
@@ -43,12 +44,36 @@ def init_app(app):
                                _translations(context).unpgettext(where, singular, plural,
                                                                  number)),
         newstyle=True)
+    # Jinja's newstyle `_()` reaches the catalogue through three calls of the template
+    # context (its alias, its wrapper, then ours); these do the same in one.
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
+                                 ngettext=template_ngettext)
 
 
 @pass_context
 def page_gettext(context, message):
     """gettext for templates' own helpers (a status's label, say): in the page's catalogue."""
     return _translations(context).ugettext(message)
+
+
+@pass_context
+def template_gettext(context, message, **variables):
+    """`_("…")` in a template, as Jinja's newstyle gettext: always a format string (so
+    "%%" is "%"), and the values filled in are escaped when the page escapes."""
+    text = _translations(context).ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_context
+def template_ngettext(context, singular, plural, number, **variables):
+    """`ngettext(…)` in a template, as Jinja's newstyle one: `num` is the number."""
+    variables.setdefault("num", number)
+    text = _translations(context).ungettext(singular, plural, number)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def _translations(context):

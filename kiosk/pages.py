@@ -7,7 +7,7 @@ from collections import namedtuple
 
 import sqlalchemy
 
-from flask import jsonify, render_template, request, session
+from flask import jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from jinja2 import pass_context
@@ -46,6 +46,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 
 def init_app(app):
+    app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mode_label"] = pass_context(
         lambda context, mode: page_gettext(context, MODE_LABELS.get(mode, mode)))
     # A clerk's inbox says fifty statuses a page.
@@ -64,6 +65,18 @@ def init_app(app):
     # The back office's database (SQLite or PostgreSQL) gone or not answering.
     app.register_error_handler(sqlalchemy.exc.OperationalError, storage_error)
     app.register_error_handler(Exception, unexpected_error)
+
+
+def static_url(filename):
+    """The address of one of the kiosk's own files (url_for('static', …)), worked out once
+    a file: a screen links a dozen styles, scripts and icons, and where a file is served
+    never changes while the kiosk runs."""
+    return _static_url(request.script_root, filename)
+
+
+@functools.lru_cache(maxsize=512)
+def _static_url(script_root, filename):
+    return url_for("static", filename=filename)
 
 
 # Responses that hold nothing personal and may be cached: the kiosk's files and prompt audio.
