@@ -137,7 +137,9 @@ def speech_context():
     language = current_language()
     modes = resident.get("modes", {})
     on = bool(modes.get("speech")) and speech.available(language)
-    voice_on = bool(modes.get("voice")) and services().voice.available(language)
+    # Whether each language's voice model can be offered, looked for once a page.
+    voice_ready = {code: services().voice.available(code) for code in LANGUAGES}
+    voice_on = bool(modes.get("voice")) and voice_ready[language]
     sign_on = bool(modes.get("sign"))
     sign_language = services().settings.signs.sign_languages[language]
     speed = "slow" if flow.mode_on(modes, "slow_speech") else "normal"
@@ -167,9 +169,8 @@ def speech_context():
         return Markup(attributes)
 
     return {"speech_on": on, "speak": speak, "speech_url": speech_url, "voice_on": voice_on,
-            "voice_available": services().voice.available(language),
+            "voice_available": voice_ready[language],
             # Where the screen's language has no model: the languages that can be spoken.
-            "voice_languages": [profile(code).name for code in LANGUAGES
-                                if services().voice.available(code)],
+            "voice_languages": [profile(code).name for code in LANGUAGES if voice_ready[code]],
             "speech_available": speech.available(language),
             "volume": resident.get("volume", speech.settings.volume)}
