@@ -7,7 +7,7 @@ from collections import namedtuple
 
 import sqlalchemy
 
-from flask import jsonify, render_template, request, session, url_for
+from flask import has_request_context, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from jinja2 import pass_context
@@ -46,7 +46,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 
 def init_app(app):
-    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals.update(static_url=static_url, url_for=page_url_for)
     app.jinja_env.filters["mode_label"] = pass_context(
         lambda context, mode: page_gettext(context, MODE_LABELS.get(mode, mode)))
     # A clerk's inbox says fifty statuses a page.
@@ -65,6 +65,19 @@ def init_app(app):
     # The back office's database (SQLite or PostgreSQL) gone or not answering.
     app.register_error_handler(sqlalchemy.exc.OperationalError, storage_error)
     app.register_error_handler(Exception, unexpected_error)
+
+
+def page_url_for(endpoint, **values):
+    """url_for for templates. An address without values (a form's action, say) is the same
+    on every page, so it is worked out once an endpoint: a screen's frame links a dozen."""
+    if values or endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    return _fixed_url(request.script_root, endpoint)
+
+
+@functools.lru_cache(maxsize=512)
+def _fixed_url(script_root, endpoint):
+    return url_for(endpoint)
 
 
 def static_url(filename):
