@@ -234,10 +234,11 @@ def _period(zone):
     return tuple(day.isoformat() for day in sorted(dates))
 
 
-def _case(reference):
-    """Everything a clerk's page about one application shows."""
+def _case(reference, row=None):
+    """Everything a clerk's page about one application shows (`row`: its inbox row, when
+    already read)."""
     backoffice = services().backoffice
-    row = backoffice.submission(reference)
+    row = row or backoffice.submission(reference)
     return dict(row=row, payload=row["payload"], answers=_in_form_order(row["payload"]),
                 history=backoffice.history(reference), notes=backoffice.notes(reference),
                 checks=backoffice.document_checks(reference),
@@ -250,12 +251,13 @@ def _case(reference):
 def detail(reference):
     """One application; an address with a slip in its reference finds the one meant."""
     backoffice = services().backoffice
-    if backoffice.submission(reference) is None:
+    row = backoffice.submission(reference)
+    if row is None:
         how, rows = backoffice.find(reference)
         if len(rows) == 1 and how in ("exact", "corrected"):
             return redirect(url_for("backoffice.detail", reference=rows[0]["reference"]))
         abort(404)
-    return render_template("backoffice/detail.html", **_case(reference),
+    return render_template("backoffice/detail.html", **_case(reference, row),
                            clerks=services().staff.names("clerk"),
                            undoable=backoffice.undoable(reference, session["staff"]))
 
