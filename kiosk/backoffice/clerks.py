@@ -257,9 +257,11 @@ def detail(reference):
         if len(rows) == 1 and how in ("exact", "corrected"):
             return redirect(url_for("backoffice.detail", reference=rows[0]["reference"]))
         abort(404)
-    return render_template("backoffice/detail.html", **_case(reference, row),
+    case = _case(reference, row)
+    return render_template("backoffice/detail.html", **case,
                            clerks=services().staff.names("clerk"),
-                           undoable=backoffice.undoable(reference, session["staff"]))
+                           undoable=backoffice.undoable(reference, session["staff"],
+                                                        history=case["history"]))
 
 
 @bp.get("/<reference>/sheet")

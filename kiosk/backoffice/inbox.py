@@ -288,14 +288,19 @@ class BackOffice:
             _audit(connection, reference, who, at, status, reason.strip(),
                    before=current["status"])
 
-    def undoable(self, reference, who, now=None):
+    def undoable(self, reference, who, now=None, history=None):
         """The status change `who` may still take back (its audit row), or None: their own
-        change, the latest one, made less than UNDO_SECONDS ago, and not itself an undo."""
-        audit = tables.audit
-        last = self.database.row(
-            select(audit).where(audit.c.reference == reference,
-                                audit.c.action.in_([*STATUSES, "undo"]))
-            .order_by(audit.c.id.desc()).limit(1))
+        change, the latest one, made less than UNDO_SECONDS ago, and not itself an undo.
+        `history`: the application's audit rows in order, when already read."""
+        if history is None:
+            audit = tables.audit
+            last = self.database.row(
+                select(audit).where(audit.c.reference == reference,
+                                    audit.c.action.in_([*STATUSES, "undo"]))
+                .order_by(audit.c.id.desc()).limit(1))
+        else:
+            last = next((row for row in reversed(history)
+                         if row["action"] in (*STATUSES, "undo")), None)
         if not last or last["action"] == "undo" or last["who"] != who or not last["before"]:
             return None
         age = ((now or _now()) - datetime.datetime.fromisoformat(last["at"])).total_seconds()
