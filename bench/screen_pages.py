@@ -25,21 +25,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from handoff_support import RECORD  # noqa: E402
 from kiosk import create_app  # noqa: E402
 from kiosk.handoff import payload  # noqa: E402
+from journeys import PASSWORD, at_eligibility, shop_chosen, signed_in_clerk, to_check  # noqa: E402
 
-PASSWORD = "correct horse battery"
 LANGUAGES = ("zh", "en", "ko")
 SCREENS = ("home", "menu", "builder", "add service", "eligibility", "form section", "check",
            "done", "inbox", "detail", "form, modes on")
-ANSWERS = {
-    "applicant_name": "张伟", "applicant_id_type": "cn_resident",
-    "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
-    "applicant_address": "成都市武侯区人民南路四段1号", "business_name": "张记面馆",
-    "business_form": "individual", "business_scope": "restaurant", "taxpayer_type": "small_scale",
-    "seal_type": "official_only", "business_address": "成都市武侯区人民南路四段1号",
-    "floor_area": "60", "employee_count": "3", "signboard_text": "张记面馆",
-    "signboard_size": "3 x 1 m", "housing_status": "rented", "employer_name": "张记面馆",
-    "credit_code": "91510107MA6CXXXX0X",
-}
 
 
 def kiosk_app(folder):
@@ -76,41 +66,25 @@ class Resident:
         assert response.status_code in (302, 303), (path, response.status_code)
         return response.location
 
+    def location(self, path):
+        return self.client.get(path).location
+
 
 def screens(app, language):
     """{screen: (client, path)}, each set up as a resident or clerk would get there."""
-    resident = Resident(app)
-    resident.get("/")
-    resident.post("/preferences", lang=language, next="/")
-    resident.post("/packages", package="open_shop")
-    resident.get("/builder")
-    resident.post("/builder", item="outdoor_signboard", include="no")
-    first_section = location = resident.client.get("/form").location
-    while location.startswith("/form/"):
-        resident.get(location)
-        location = resident.post(location, **ANSWERS)
-    eligible = Resident(app)
-    eligible.get("/")
-    eligible.post("/preferences", lang=language, next="/")
-    eligible.post("/packages", package="open_shop")
-    eligible.post("/builder", item="tobacco_retail_licence", include="yes")
+    resident = to_check(Resident(app), language)
+    eligible = at_eligibility(Resident(app), language)
     # Read aloud, sign language, voice and large text on: the frame's other branches.
-    with_modes = Resident(app)
-    with_modes.get("/")
-    with_modes.post("/preferences", lang=language, next="/")
-    for mode in ("speech", "sign", "voice", "large_text"):
-        with_modes.post("/preferences", toggle=mode, next="/")
-    with_modes.post("/packages", package="open_shop")
+    with_modes = shop_chosen(Resident(app), language, ("speech", "sign", "voice", "large_text"))
     with_modes.get("/builder")
-    form_with_modes = with_modes.client.get("/form").location
-    clerk = Resident(app)
-    clerk.get("/staff/sign-in")
-    clerk.post("/staff/sign-in", name="clerk", password=PASSWORD)
+    form_with_modes = with_modes.location("/form")
+    clerk = signed_in_clerk(Resident(app))
     clerk.get("/backoffice")     # the signed-in session's own token
     clerk.post("/preferences", lang=language, next="/backoffice")
     return {"home": (resident, "/"), "menu": (resident, "/packages"),
             "builder": (resident, "/builder"), "add service": (resident, "/builder/add"),
-            "eligibility": (eligible, "/eligibility"), "form section": (resident, first_section),
+            "eligibility": (eligible, "/eligibility"),
+            "form section": (resident, resident.first_section),
             "check": (resident, "/check"), "done": (resident, "/done"),
             "form, modes on": (with_modes, form_with_modes),
             "inbox": (clerk, "/backoffice"), "detail": (clerk, f"/backoffice/{app.last_reference}")}

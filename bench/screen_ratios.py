@@ -28,20 +28,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from journeys import PASSWORD, at_eligibility, signed_in_clerk, to_check
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
 GOAL = 3    # each screen within 3× the bare route (issue #17)
-PASSWORD = "correct horse battery"
-ANSWERS = {
-    "applicant_name": "张伟", "applicant_id_type": "cn_resident",
-    "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
-    "applicant_address": "成都市武侯区人民南路四段1号", "business_name": "张记面馆",
-    "business_form": "individual", "business_scope": "restaurant", "taxpayer_type": "small_scale",
-    "seal_type": "official_only", "business_address": "成都市武侯区人民南路四段1号",
-    "floor_area": "60", "employee_count": "3", "signboard_text": "张记面馆",
-    "signboard_size": "3 x 1 m", "housing_status": "rented", "employer_name": "张记面馆",
-    "credit_code": "91510107MA6CXXXX0X",
-}
 
 
 # The server side (run in a subprocess, so the clients' threads do not share its GIL).
@@ -129,45 +120,14 @@ class Browser:
         assert status in (302, 303), (path, status)
         return location
 
-
-def journey_to_check(port, language):
-    """A resident who opened a shop (without the signboard) and answered the whole form."""
-    browser = Browser(port)
-    browser.get("/")
-    browser.post("/preferences", lang=language, next="/")
-    browser.post("/packages", package="open_shop")
-    browser.get("/builder")
-    browser.post("/builder", item="outdoor_signboard", include="no")
-    status, location, _page = browser.request("GET", "/form")
-    browser.first_section = location
-    while location.startswith("/form/"):
-        browser.get(location)
-        location = browser.post(location, **ANSWERS)
-    assert location == "/check", location
-    return browser
-
-
-def at_eligibility(port, language):
-    """A resident who added a tobacco retail licence, whose questions come before the form."""
-    browser = Browser(port)
-    browser.get("/")
-    browser.post("/preferences", lang=language, next="/")
-    browser.post("/packages", package="open_shop")
-    browser.post("/builder", item="tobacco_retail_licence", include="yes")
-    return browser
-
-
-def signed_in_clerk(port):
-    browser = Browser(port)
-    browser.get("/staff/sign-in")
-    browser.post("/staff/sign-in", name="clerk", password=PASSWORD)
-    return browser
+    def location(self, path):
+        return self.request("GET", path)[1]
 
 
 def screens(kiosk_port, reference, language):
     """[(name, browser, path)] for every screen, each client's own sessions."""
-    resident = journey_to_check(kiosk_port, language)
-    eligible = at_eligibility(kiosk_port, language)
+    resident = to_check(Browser(kiosk_port), language)
+    eligible = at_eligibility(Browser(kiosk_port), language)
     return [("home", resident, "/"), ("menu", resident, "/packages"),
             ("builder", resident, "/builder"), ("add service", resident, "/builder/add"),
             ("eligibility", eligible, "/eligibility"),
@@ -176,7 +136,7 @@ def screens(kiosk_port, reference, language):
 
 
 def clerk_screens(kiosk_port, reference):
-    clerk = signed_in_clerk(kiosk_port)
+    clerk = signed_in_clerk(Browser(kiosk_port))
     return [("inbox", clerk, "/backoffice"), ("detail", clerk, f"/backoffice/{reference}")]
 
 

@@ -18,16 +18,7 @@ from pathlib import Path
 from kiosk import create_app
 from kiosk.catalogue import load_catalogue
 
-ANSWERS = {
-    "applicant_name": "张伟", "applicant_id_type": "cn_resident",
-    "applicant_id_number": "11010519491231002X", "applicant_phone": "13812345678",
-    "applicant_address": "成都市武侯区人民南路四段1号", "business_name": "张记面馆",
-    "business_form": "individual", "business_scope": "restaurant", "taxpayer_type": "small_scale",
-    "seal_type": "official_only", "business_address": "成都市武侯区人民南路四段1号",
-    "floor_area": "60", "employee_count": "3", "signboard_text": "张记面馆",
-    "signboard_size": "3 x 1 m", "housing_status": "rented", "employer_name": "张记面馆",
-    "credit_code": "91510107MA6CXXXX0X",
-}
+from journeys import ANSWERS  # noqa: E402  (bench/ is on sys.path when run)
 
 
 def journey(client, timings):
