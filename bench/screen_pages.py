@@ -40,7 +40,7 @@ def kiosk_app(folder):
         "voice.load_at_start": "no", "voice.models_dir": str(Path(folder) / "voice-models")}})
     kiosk = app.extensions["kiosk"]
     kiosk.staff.add("clerk", PASSWORD, roles=["clerk"])
-    for _ in range(60):
+    for _ in range(60):     # more than the inbox's page of 50
         reference = kiosk.store.create_submission("K7", RECORD)
         kiosk.backoffice.receive(payload(kiosk.store.get_submission(reference), kiosk.catalogue))
     app.last_reference = reference

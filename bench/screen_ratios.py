@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from journeys import PASSWORD, at_eligibility, signed_in_clerk, to_check
+from journeys import at_eligibility, signed_in_clerk, to_check
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20
@@ -46,21 +46,9 @@ def serve(folder):
     from jinja2 import DictLoader
     from waitress import create_server
 
-    from handoff_support import RECORD
-    from kiosk import create_app
-    from kiosk.handoff import payload
+    from screen_pages import kiosk_app
 
-    app = create_app({"KIOSK_OVERRIDES": {
-        "database.path": str(Path(folder) / "kiosk.db"), "server.secret_key": "bench-secret",
-        "speech.cache_dir": str(Path(folder) / "speech-cache"), "speech.warm_at_start": "no",
-        "voice.load_at_start": "no", "voice.models_dir": str(Path(folder) / "voice-models")}})
-    kiosk = app.extensions["kiosk"]
-    kiosk.staff.add("clerk", PASSWORD, roles=["clerk"])
-    references = []
-    for _ in range(60):     # more than the inbox's page of 50
-        reference = kiosk.store.create_submission("K7", RECORD)
-        kiosk.backoffice.receive(payload(kiosk.store.get_submission(reference), kiosk.catalogue))
-        references.append(reference)
+    app = kiosk_app(folder)     # the shipped catalogue, a clerk and 60 applications
 
     bare = Flask("bare")
     # One template with one value: what rendering any page costs at the least.
@@ -79,7 +67,7 @@ def serve(folder):
     for server in servers:
         threading.Thread(target=server.run, daemon=True).start()
     print(json.dumps({"kiosk": servers[0].effective_port, "bare": servers[1].effective_port,
-                      "reference": references[-1]}), flush=True)
+                      "reference": app.last_reference}), flush=True)
     sys.stdin.read()        # until the bench closes our stdin
 
 
