@@ -68,28 +68,26 @@ def init_app(app):
 
 
 def page_url_for(endpoint, **values):
-    """url_for for templates. An address without values (a form's action, say) is the same
-    on every page, so it is worked out once an endpoint: a screen's frame links a dozen."""
-    if values or endpoint.startswith(".") or not has_request_context():
+    """url_for, with each distinct address worked out once. An address depends only on its
+    endpoint, its values and where the kiosk is mounted (no URL defaults or host routing
+    here), and a screen builds the same ones on every view: its forms' actions, its files,
+    and with read aloud on, a prompt's audio for each control."""
+    if endpoint.startswith(".") or values.get("_external") or not has_request_context():
         return url_for(endpoint, **values)
-    return _fixed_url(request.script_root, endpoint)
+    try:
+        return _url(request.script_root, endpoint, tuple(values.items()))
+    except TypeError:   # a value that cannot be a key (a list, say): worked out each time
+        return url_for(endpoint, **values)
 
 
-@functools.lru_cache(maxsize=512)
-def _fixed_url(script_root, endpoint):
-    return url_for(endpoint)
+@functools.lru_cache(maxsize=4096)
+def _url(script_root, endpoint, values):
+    return url_for(endpoint, **dict(values))
 
 
 def static_url(filename):
-    """The address of one of the kiosk's own files (url_for('static', …)), worked out once
-    a file: a screen links a dozen styles, scripts and icons, and where a file is served
-    never changes while the kiosk runs."""
-    return _static_url(request.script_root, filename)
-
-
-@functools.lru_cache(maxsize=512)
-def _static_url(script_root, filename):
-    return url_for("static", filename=filename)
+    """The address of one of the kiosk's own files: url_for('static', filename=…)."""
+    return page_url_for("static", filename=filename)
 
 
 # Responses that hold nothing personal and may be cached: the kiosk's files and prompt audio.

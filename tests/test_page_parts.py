@@ -114,15 +114,22 @@ def test_templates_say_texts_as_jinjas_newstyle_gettext_did(tmp_path):
             '{{ ngettext("%(num)d minute", "%(num)d minutes", 1) }}') == "1분"
 
 
-def test_addresses_worked_out_once_follow_where_the_kiosk_is_mounted(tmp_path):
+def test_addresses_worked_out_once_are_url_fors_wherever_the_kiosk_is_mounted(tmp_path):
     app = make_app(tmp_path)
     for mount in ("", "/hall", "/other"):
         with app.test_request_context("/", base_url=f"http://localhost{mount}"):
             assert page_url_for("preferences.change") == f"{mount}/preferences"
             assert static_url("css/kiosk.css") == f"{mount}/static/css/kiosk.css"
-            # With values, as url_for: nothing kept.
             assert page_url_for("preferences.confirm_start_over", next="/form?a=<b>") == \
                 f"{mount}/start-over?next=/form?a%3D%3Cb%3E"
+            # Values stay in the order given, as url_for writes them.
+            assert page_url_for("backoffice.inbox", today="1", status="all") == \
+                f"{mount}/backoffice?today=1&status=all"
+            assert page_url_for("backoffice.inbox", status="all", today="1") == \
+                f"{mount}/backoffice?status=all&today=1"
+            # A list cannot be a key: worked out as url_for does, every time.
+            assert page_url_for("backoffice.inbox", package=["a", "b"]) == \
+                f"{mount}/backoffice?package=a&package=b"
 
 
 def test_the_undoable_change_read_off_the_history_is_the_one_the_database_gives(tmp_path):

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from .. import flow
 from ..i18n import current_language
 from ..languages import profile
-from ..pages import answer_text
+from ..pages import answer_text, page_url_for
 from ..prompts import COLON, sentences
 from ..settings import LANGUAGES
 from ..speech import SpeechUnavailable
@@ -153,7 +153,7 @@ def speech_context():
         if text is None:
             raise KeyError(f"no prompt {key!r}")  # a template names a key that does not exist
         version = speech.key(text, spoken_in, speed == "slow")
-        return url_for("speech.prompt", language=spoken_in, speed=speed, key=key,
+        return page_url_for("speech.prompt", language=spoken_in, speed=speed, key=key,
                        extension=speech.format.extension, v=version,
                        way=None if way == "speech" else way)
 
