@@ -34,18 +34,9 @@ def init_app(app):
     # the request's domain, locale and catalogue again for each one (about a third of a
     # screen's time): the page's catalogue is looked up once, when its rendering starts.
     app.context_processor(lambda: {"page_translations": get_translations()})
-    app.jinja_env.install_gettext_callables(
-        gettext=page_gettext,
-        ngettext=pass_context(lambda context, singular, plural, number:
-                              _translations(context).ungettext(singular, plural, number)),
-        pgettext=pass_context(lambda context, where, message:
-                              _translations(context).upgettext(where, message)),
-        npgettext=pass_context(lambda context, where, singular, plural, number:
-                               _translations(context).unpgettext(where, singular, plural,
-                                                                 number)),
-        newstyle=True)
-    # Jinja's newstyle `_()` reaches the catalogue through three calls of the template
-    # context (its alias, its wrapper, then ours); these do the same in one.
+    # Flask-Babel installs Jinja's newstyle gettext, which reaches the catalogue through
+    # three calls of the template context (its alias, its wrapper, then Flask-Babel's
+    # look-up); these do the same in one, in the page's catalogue.
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
                                  ngettext=template_ngettext)
 
