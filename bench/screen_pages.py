@@ -9,8 +9,15 @@
         prints the costliest functions
     .venv/bin/python bench/screen_pages.py time [RENDERS]
         the median in-process time of RENDERS renders (default 100) of each screen in Chinese
+    .venv/bin/python bench/screen_pages.py values
+        how many values one render of each screen writes out, in zh, en and ko, as JSON
+        (bench/screen_ratios.py gives its floor route the same number)
+    .venv/bin/python bench/screen_pages.py calls
+        the Python function calls one render of each screen makes, in Chinese: the same on
+        every run and machine, so a change's effect shows where timings are noise
 """
 import cProfile
+import json
 import pstats
 import re
 import statistics
@@ -22,14 +29,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from flask import render_template  # noqa: E402
 from handoff_support import RECORD  # noqa: E402
+from jinja2 import ChoiceLoader, DictLoader  # noqa: E402
 from kiosk import create_app  # noqa: E402
 from kiosk.handoff import payload  # noqa: E402
 from journeys import PASSWORD, at_eligibility, shop_chosen, signed_in_clerk, to_check  # noqa: E402
 
 LANGUAGES = ("zh", "en", "ko")
-SCREENS = ("home", "menu", "builder", "add service", "eligibility", "form section", "check",
-           "done", "inbox", "detail", "form, modes on")
+SCREENS = ("no page", "frame", "home", "menu", "builder", "add service", "eligibility",
+           "form section", "check", "done", "inbox", "detail", "form, modes on")
 
 
 def kiosk_app(folder):
@@ -44,7 +53,23 @@ def kiosk_app(folder):
         reference = kiosk.store.create_submission("K7", RECORD)
         kiosk.backoffice.receive(payload(kiosk.store.get_submission(reference), kiosk.catalogue))
     app.last_reference = reference
+    split_routes(app)
     return app
+
+
+def split_routes(app):
+    """Two routes, in the bench's kiosk only, that split a screen's cost into its parts:
+    /bench/no-page is the kiosk's own work for any request (its session, the checks before
+    each request, the headers after) with a page of fixed text; /bench/frame is the frame
+    every screen shares (top bar, mode toggles, idle dialog, start-speech hint) around an
+    empty screen, as the menu's frame would be."""
+    app.jinja_loader = ChoiceLoader([DictLoader({"bench/frame.html": (
+        '{% extends "base.html" %}{% set screen = "menu" %}'
+        '{% block heading %}{{ _("What would you like to get done?") }}{% endblock %}')}),
+        app.jinja_loader])
+    text = "x" * 15000
+    app.add_url_rule("/bench/no-page", "bench_no_page", lambda: text)
+    app.add_url_rule("/bench/frame", "bench_frame", lambda: render_template("bench/frame.html"))
 
 
 class Resident:
@@ -81,7 +106,8 @@ def screens(app, language):
     clerk = signed_in_clerk(Resident(app))
     clerk.get("/backoffice")     # the signed-in session's own token
     clerk.post("/preferences", lang=language, next="/backoffice")
-    return {"home": (resident, "/"), "menu": (resident, "/packages"),
+    return {"no page": (resident, "/bench/no-page"), "frame": (resident, "/bench/frame"),
+            "home": (resident, "/"), "menu": (resident, "/packages"),
             "builder": (resident, "/builder"), "add service": (resident, "/builder/add"),
             "eligibility": (eligible, "/eligibility"),
             "form section": (resident, resident.first_section),
@@ -153,9 +179,53 @@ def timings(renders=100):
             print(f"{name:<14}{statistics.median(times):>7.2f} ms")
 
 
+def values_written():
+    """{"screen (language)": values}: how many values one render of each screen writes out.
+    Jinja escapes each `{{ … }}` it writes (a Markup value too) with jinja2.runtime.escape,
+    which templates bind when they are compiled: counting it must start before the first
+    page, and slows every page after, so it runs in a process of its own."""
+    import jinja2.runtime
+    written = 0
+    unescaped = jinja2.runtime.escape
+
+    def counting(value):
+        nonlocal written
+        written += 1
+        return unescaped(value)
+    jinja2.runtime.escape = counting
+    counts = {}
+    with tempfile.TemporaryDirectory() as data:
+        app = kiosk_app(data)
+        for language in LANGUAGES:
+            for name, (client, path) in screens(app, language).items():
+                rendered(client, name, path)
+                written = 0
+                client.get(path)
+                counts[f"{name} ({language})"] = written
+    return counts
+
+
+def calls(renders=20):
+    with tempfile.TemporaryDirectory() as data:
+        app = kiosk_app(data)
+        for name, (client, path) in screens(app, "zh").items():
+            rendered(client, name, path)
+            client.get(path)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(renders):
+                client.get(path)
+            profiler.disable()
+            print(f"{name:<14}{pstats.Stats(profiler).total_calls // renders:>8} calls")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "save":
         save(sys.argv[2])
+    elif sys.argv[1] == "values":
+        print(json.dumps(values_written()))
+    elif sys.argv[1] == "calls":
+        calls()
     elif sys.argv[1] == "time":
         timings(*(int(arg) for arg in sys.argv[2:3]))
     else:
