@@ -18,6 +18,7 @@ from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
 from .i18n import current_language, local, page_gettext
 from .times import local_text
+from .mode_toggles import mode_toggle_rows
 from .messages import ERROR_PAGES, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
 from .validators import EARLIEST_YEAR, ID_TYPES, mask
 from .web import go_to_step, services, state
@@ -46,7 +47,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 
 
 def init_app(app):
-    app.jinja_env.globals.update(static_url=static_url, url_for=page_url_for)
+    app.jinja_env.globals.update(static_url=static_url, url_for=page_url_for,
+                                 mode_toggle_rows=mode_toggle_rows)
     app.jinja_env.filters["mode_label"] = pass_context(
         lambda context, mode: page_gettext(context, MODE_LABELS.get(mode, mode)))
     # A clerk's inbox says fifty statuses a page.

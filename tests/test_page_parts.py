@@ -1,6 +1,7 @@
 """What issue #17 moved out of the templates to make screens quicker says what the
 templates said: the clerks' case rows, `_()` and `ngettext()` in one call, addresses
-worked out once, the undoable change read off the history, the clerks' names in one query.
+worked out once, the undoable change read off the history, the clerks' names in one query,
+the mode toggles' states, labels, prompts and notes.
 """
 import datetime
 
@@ -161,3 +162,40 @@ def test_the_clerks_names_are_those_with_the_role_in_name_order(tmp_path):
     staff.add("anna", PASSWORD, roles=["operator", "clerk"])
     staff.add("clerkish", PASSWORD, roles=["interpreter"])
     assert staff.names("clerk") == ["anna", "Zhang"]
+
+
+def toggles_in(app, language, modes, resident_modes):
+    """The mode toggles' rows as a page in `language` works them out, for a resident with
+    `resident_modes` on."""
+    rows = []
+    with app.test_request_context("/packages"):
+        session["lang"] = language
+        session["modes"] = resident_modes
+        render_template_string("{% for row in mode_toggle_rows(wanted) %}{{ keep(row) }}{% endfor %}",
+                               wanted=modes, keep=rows.append)
+    return [tuple(row) for row in rows]
+
+
+def test_mode_toggles_say_their_state_and_label_in_the_screens_language(tmp_path):
+    app = make_app(tmp_path)
+    assert toggles_in(app, "en", ["large_text", "zoom"], {"large_text": True}) == [
+        ("large_text", "true", "", "On", "Large text", ""),
+        ("zoom", "false", "", "Off", "Zoom everything", "")]
+    assert toggles_in(app, "ko", ["large_text"], {}) == [
+        ("large_text", "false", "", "꺼짐", "큰 글씨", "")]
+
+
+def test_a_mode_the_kiosk_cannot_turn_on_here_says_why(tmp_path, monkeypatch):
+    app = make_app(tmp_path)
+    kiosk = app.extensions["kiosk"]
+    monkeypatch.setattr(kiosk.speech, "available", lambda language: False)
+    speech, voice = toggles_in(app, "zh", ["speech", "voice"], {})
+    assert speech[-1] == "暂不可用" and voice[-1] == "可用语言：한국어"   # the Korean model ships
+    monkeypatch.setattr(kiosk.voice, "available", lambda language: False)
+    assert toggles_in(app, "en", ["voice"], {})[0][-1] == "Not available"
+
+
+def test_a_toggle_with_voice_input_on_carries_its_prompt_key(tmp_path):
+    app = make_app(tmp_path)
+    (large_text,) = toggles_in(app, "ko", ["large_text"], {"voice": True})
+    assert large_text[2] == ' data-say-key="mode.large_text_off"'
