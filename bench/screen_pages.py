@@ -10,7 +10,8 @@
     .venv/bin/python bench/screen_pages.py time [RENDERS]
         the median in-process time of RENDERS renders (default 100) of each screen in Chinese
     .venv/bin/python bench/screen_pages.py values
-        how many values one render of each screen writes out, in zh, en and ko, as JSON
+        how many values one render of each screen writes out, and its size in bytes, in
+        zh, en and ko, as JSON
         (bench/screen_ratios.py gives its floor route the same number)
     .venv/bin/python bench/screen_pages.py calls
         the Python function calls one render of each screen makes, in Chinese: the same on
@@ -58,18 +59,27 @@ def kiosk_app(folder):
 
 
 def split_routes(app):
-    """Two routes, in the bench's kiosk only, that split a screen's cost into its parts:
+    """Routes, in the bench's kiosk only, that split a screen's cost into its parts:
     /bench/no-page is the kiosk's own work for any request (its session, the checks before
     each request, the headers after) with a page of fixed text; /bench/frame is the frame
     every screen shares (top bar, mode toggles, idle dialog, start-speech hint) around an
-    empty screen, as the menu's frame would be."""
-    app.jinja_loader = ChoiceLoader([DictLoader({"bench/frame.html": (
-        '{% extends "base.html" %}{% set screen = "menu" %}'
-        '{% block heading %}{{ _("What would you like to get done?") }}{% endblock %}')}),
+    empty screen, as the menu's frame would be; /bench/flat/N/SIZE is the kiosk's request with N
+    values written from one flat loop (no frame, no context processors), filled out to SIZE
+    bytes: the least a screen that writes N values in SIZE bytes can cost here."""
+    app.jinja_loader = ChoiceLoader([DictLoader({
+        "bench/frame.html": (
+            '{% extends "base.html" %}{% set screen = "menu" %}'
+            '{% block heading %}{{ _("What would you like to get done?") }}{% endblock %}'),
+        "bench/flat.html": "<!doctype html>{% for value in values %}{{ value }}{% endfor %}"
+                           "{{ filler }}"}),
         app.jinja_loader])
     text = "x" * 15000
     app.add_url_rule("/bench/no-page", "bench_no_page", lambda: text)
     app.add_url_rule("/bench/frame", "bench_frame", lambda: render_template("bench/frame.html"))
+    flat = app.jinja_env.get_template("bench/flat.html")
+    app.add_url_rule("/bench/flat/<int:count>/<int:size>", "bench_flat",
+                     lambda count, size: flat.render(values=["value"] * count,
+                                                     filler="x" * (size - 5 * count)))
 
 
 class Resident:
@@ -180,7 +190,8 @@ def timings(renders=100):
 
 
 def values_written():
-    """{"screen (language)": values}: how many values one render of each screen writes out.
+    """{"screen (language)": [values, bytes]}: how many values one render of each screen
+    writes out, and the page's size.
     Jinja escapes each `{{ … }}` it writes (a Markup value too) with jinja2.runtime.escape,
     which templates bind when they are compiled: counting it must start before the first
     page, and slows every page after, so it runs in a process of its own."""
@@ -200,8 +211,8 @@ def values_written():
             for name, (client, path) in screens(app, language).items():
                 rendered(client, name, path)
                 written = 0
-                client.get(path)
-                counts[f"{name} ({language})"] = written
+                page = client.get(path)
+                counts[f"{name} ({language})"] = [written, len(page.encode())]
     return counts
 
 
