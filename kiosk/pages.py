@@ -18,8 +18,8 @@ from .errors import BadRequest, StepNotReady
 from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
 from .i18n import current_language, local, page_gettext
 from .times import local_text
-from .mode_toggles import mode_toggle_rows
 from .messages import ERROR_PAGES, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
+from .mode_toggles import mode_toggle_rows
 from .validators import EARLIEST_YEAR, ID_TYPES, mask
 from .web import go_to_step, services, state
 
