@@ -7,17 +7,18 @@ the kiosk on the shipped catalogue and a temporary database (a clerk and 60 appl
 in its back office), and a bare Flask app whose one route renders a page of N bytes with
 render_template: a one-line template filled with one value. What it measures is what no
 screen can avoid (waitress, Flask's dispatch, rendering a template, sending the same
-number of bytes), so the ratio is the kiosk's own work on top of that floor.
+number of bytes), so the ratio is the kiosk's own work on top of that floor. A second bare
+route writes as many values as the screen does from one flat loop (the `flat×` column).
 
-For every resident screen (in Chinese; the menu, builder and a form section in English
-and Korean too) and the clerks' inbox and an application's detail (and two parts that
-every screen has, measured apart: the kiosk's work for a request with no page, the frame
-around an empty screen, and the kiosk writing as many values as the two largest screens do
-from one flat loop; see screen_pages.split_routes), each with its own
-session over keep-alive connections, it times SINGLE_RUNS requests from one client,
-alternating with the bare route of the same size, then 20 clients at once (CONCURRENT_RUNS
-requests each, the screen's and the bare route's phases alternating). It prints the median
-and 95th percentile in ms and their ratios to the bare route's in the same run.
+It times every resident screen (in Chinese; the menu, builder and a form section in English
+and Korean too), the clerks' inbox and an application's detail, and, first, parts that are
+not screens (screen_pages.split_routes): the kiosk's work for a request with no page, the
+frame around an empty screen, and the kiosk writing as many values as the two largest
+screens do from one flat loop. Each client has its own session over keep-alive connections.
+It times SINGLE_RUNS requests from one client, alternating with the bare routes of the same
+size, then 20 clients at once (CONCURRENT_RUNS requests each, the screen's and the bare
+routes' phases alternating). It prints the median and 95th percentile in ms and their
+ratios to the bare route's in the same run, and names the screens above 3×.
 """
 import http.client
 import json
