@@ -17,6 +17,13 @@ ModeToggle = namedtuple("ModeToggle", "mode pressed prompt state label note")
 
 
 @pass_context
+def mode_label(context, mode):
+    """A mode's name in the page's language (also the `mode_label` filter: the modes a call
+    or an application reports)."""
+    return page_gettext(context, MODE_LABELS.get(mode, mode))
+
+
+@pass_context
 def mode_toggle_rows(context, modes):
     """[ModeToggle] for each of `modes`, as the page's resident has them, in the page's
     language, with the page's prompt attributes (`speak`)."""
@@ -30,7 +37,7 @@ def mode_toggle_rows(context, modes):
         on = bool(resident_modes[mode])
         rows.append(ModeToggle(
             mode, "true" if on else "false", speak(f"mode.{mode}_{'on' if on else 'off'}"),
-            on_words[on], gettext(MODE_LABELS.get(mode, mode)), _unavailable(context, mode, gettext)))
+            on_words[on], mode_label(context, mode), _unavailable(context, mode, gettext)))
     return rows
 
 

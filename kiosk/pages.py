@@ -19,7 +19,7 @@ from .flow import ACCESSIBILITY_MODES, MODE_OPTIONS, date_parts, mode_on
 from .i18n import current_language, local, page_gettext
 from .times import local_text
 from .messages import ERROR_PAGES, HEADPHONE_NOTICES, ID_TYPE_LABELS, MODE_LABELS, STATUS_LABELS
-from .mode_toggles import mode_toggle_rows
+from .mode_toggles import mode_label, mode_toggle_rows
 from .validators import EARLIEST_YEAR, ID_TYPES, mask
 from .web import go_to_step, services, state
 
@@ -49,8 +49,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
 def init_app(app):
     app.jinja_env.globals.update(static_url=static_url, url_for=page_url_for,
                                  mode_toggle_rows=mode_toggle_rows)
-    app.jinja_env.filters["mode_label"] = pass_context(
-        lambda context, mode: page_gettext(context, MODE_LABELS.get(mode, mode)))
+    app.jinja_env.filters["mode_label"] = mode_label
     # A clerk's inbox says fifty statuses a page.
     app.jinja_env.globals["status_label"] = pass_context(
         lambda context, status: page_gettext(context, STATUS_LABELS.get(status, status)))

@@ -199,3 +199,12 @@ def test_a_toggle_with_voice_input_on_carries_its_prompt_key(tmp_path):
     app = make_app(tmp_path)
     (large_text,) = toggles_in(app, "ko", ["large_text"], {"voice": True})
     assert large_text[2] == ' data-say-key="mode.large_text_off"'
+
+
+def test_the_modes_a_call_or_application_reports_are_named_in_the_clerks_language(tmp_path):
+    app = make_app(tmp_path)
+    with app.test_request_context("/backoffice"):
+        session["lang"] = "ko"
+        named = render_template_string('{{ modes|map("mode_label")|join(", ") }}',
+                                       modes=["large_text", "zoom", "unknown_mode"])
+    assert named == "큰 글씨, 화면 전체 확대, unknown_mode"
